@@ -1,0 +1,26 @@
+package org.openstrat.cli;
+
+/**
+ * Every exit code {@code strat} returns. The README's "Exit codes" table mirrors this class; keep
+ * them in step.
+ */
+public final class ExitCode {
+  /** The command did what it was asked. */
+  public static final int OK = 0;
+  /** A bug: something failed that should not. The message names the failure class. */
+  public static final int INTERNAL = 1;
+  /** The command line was wrong (unknown option, missing value). Usage goes to stderr. */
+  public static final int USAGE = 2;
+  /** A configuration or rule file is missing, malformed or fails its checksum. */
+  public static final int CONFIG = 3;
+  /** An input extract is missing, unreadable, or has a wrong header. */
+  public static final int INPUT = 4;
+  /** A data-quality threshold (reject rate, linkage, required extract) was breached. */
+  public static final int QUALITY = 5;
+  /** The staged output failed its pre-publication checks; nothing was published. */
+  public static final int PUBLISH = 6;
+  /** Another run holds the lock (scripts/nightly). */
+  public static final int LOCKED = 7;
+
+  private ExitCode() {}
+}

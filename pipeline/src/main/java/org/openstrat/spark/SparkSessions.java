@@ -1,0 +1,39 @@
+package org.openstrat.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one place a SparkSession is made. Embedded {@code local[*]} unless a master is already set
+ * (spark-submit sets {@code spark.master}), so the same jar runs on a laptop and on a cluster.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** Gets or creates the session for a command. Dates are handled in UTC everywhere. */
+  public static SparkSession getOrCreate(String appName) {
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .appName(appName)
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.ansi.enabled", "false")
+            .config("spark.sql.adaptive.enabled", "true")
+            .config("spark.sql.parquet.compression.codec", "snappy")
+            .config("spark.sql.sources.partitionOverwriteMode", "static");
+    if (System.getProperty("spark.master") == null) {
+      b = b.master("local[*]").config("spark.driver.host", "127.0.0.1");
+    }
+    if (System.getProperty("spark.sql.shuffle.partitions") == null) {
+      b = b.config("spark.sql.shuffle.partitions", Integer.toString(defaultShufflePartitions()));
+    }
+    SparkSession spark = b.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  /** A few partitions per core: the default 200 is far too many for a 2-core machine. */
+  static int defaultShufflePartitions() {
+    return Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
+  }
+}

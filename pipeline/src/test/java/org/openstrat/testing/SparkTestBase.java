@@ -1,0 +1,39 @@
+package org.openstrat.testing;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One local SparkSession shared by every test in the JVM: local[2], 2 shuffle partitions, UI off,
+ * loopback host, UTC. Extend this class, or call {@link #spark()}.
+ */
+public abstract class SparkTestBase {
+  private static SparkSession session;
+
+  public static synchronized SparkSession spark() {
+    if (session == null) {
+      session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("strat-tests")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.default.parallelism", "2")
+              .config("spark.ui.enabled", "false")
+              .config("spark.ui.showConsoleProgress", "false")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.sql.ansi.enabled", "false")
+              .getOrCreate();
+      session.sparkContext().setLogLevel("WARN");
+    }
+    return session;
+  }
+
+  /** The repository root (rules/, sample-data/ live there). */
+  public static Path repoRoot() {
+    String p = System.getProperty("strat.repo.root");
+    return (p == null ? Paths.get("..") : Paths.get(p)).toAbsolutePath().normalize();
+  }
+}
