@@ -104,6 +104,22 @@ class RuleSetTest {
     assertThat(old).isGreaterThan(base);
   }
 
+  @Test
+  void knownCodesCoverEveryListAndValueRule() {
+    var known = rules.knownSnomedCodes();
+    assertThat(known).contains("38341003", "1022431000000105", "161898004");
+    assertThat(known).doesNotContain("38341004");
+    rules.efi().deficits().forEach(d -> assertThat(known).containsAll(d.snomedCodes()));
+    rules.multimorbidity().conditions().forEach(c -> assertThat(known).containsAll(c.snomedCodes()));
+  }
+
+  @Test
+  void medicinesForAConditionAreTiedToIt() {
+    assertThat(rules.medicinesFor("asthma")).isNotEmpty().allMatch(m -> m.conditionKey().equals("asthma"));
+    assertThat(rules.medicinesFor("no-such-condition")).isEmpty();
+    assertThat(rules.medicines()).allMatch(m -> m.bnfChemical().length() == 9);
+  }
+
   // ---- refusals, on a copy of rules/ in a temp dir
 
   @TempDir Path tmp;
