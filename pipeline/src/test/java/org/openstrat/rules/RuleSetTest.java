@@ -83,6 +83,14 @@ class RuleSetTest {
     assertThat(hbMale.matches(129, "M")).isTrue();
     assertThat(hbMale.matches(130, "M")).isFalse();
     assertThat(hbMale.matches(100, "F")).as("male rule ignores women").isFalse();
+    ValueRule afScore =
+        rules.efi().valueRules().stream()
+            .filter(v -> v.operator().equals("any"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(afScore.deficitKey()).isEqualTo("atrial-fibrillation");
+    assertThat(afScore.threshold()).isNaN();
+    assertThat(afScore.matches(0, "M")).as("any recorded value counts, even 0").isTrue();
   }
 
   @Test
