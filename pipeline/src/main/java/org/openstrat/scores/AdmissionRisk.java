@@ -3,11 +3,14 @@ package org.openstrat.scores;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -25,6 +28,9 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.openstrat.cli.StratException;
+import org.openstrat.rules.AdmissionModel;
+import org.openstrat.rules.Band;
+import org.openstrat.rules.ModelTerm;
 
 /**
  * Emergency-admission risk: probability of at least one emergency admission in the next 12 months
@@ -50,33 +56,68 @@ public final class AdmissionRisk {
    */
   public static final String CONTRIBUTIONS = "admission_risk_contributions";
 
-  /**
-   * One model term.
-   *
-   * @param feature a feature column name, or {@code column=value}
-   * @param transform {@code identity}, {@code log1p}, {@code indicator} or {@code cap:N}
-   * @param coefficient log-odds per unit of the transformed value
-   * @param label plain-English explanation; {@code {value}} is replaced by the feature's value
-   */
-  public record Term(String feature, String transform, double coefficient, String label) {}
+  /** Age bands, IMD quintile, sex and social care indicators the model file names. */
+  public static final String AGE_65_74 = "age_65_74";
+  public static final String AGE_75_84 = "age_75_84";
+  public static final String AGE_85_PLUS = "age_85_plus";
+  public static final String SEX_MALE = "sex_male";
+  public static final String IMD_Q1 = "imd_q1";
+  public static final String SOCIAL_CARE_NURSING_RESIDENTIAL = "social_care_nursing_residential";
+  public static final String SOCIAL_CARE_COMMUNITY = "social_care_community";
+  public static final String SOCIAL_CARE_SHORT_TERM = "social_care_short_term";
 
-  /** A risk band: probabilities from {@code minProbability} (inclusive) up to the next band. */
-  public record Band(String name, double minProbability) {}
+  /**
+   * Adds the derived features of {@link AdmissionModel#KNOWN_FEATURES} to a feature table that has
+   * age, sex, imd_decile and social_care_services: age bands 65-74, 75-84, 85+ (completed years on
+   * as-of); sex_male (sex M); imd_q1 (IMD decile 1 or 2, the most deprived fifth; unknown = not);
+   * and one flag per kind of open social care service, by the service type's words (CLD service
+   * types, case-insensitive): "nursing" or "residential" = care home; "short", "reablement" or
+   * "st-max" = short-term; any other open service = community.
+   */
+  public static Dataset<Row> withModelFeatures(Dataset<Row> features) {
+    Column age = col("age");
+    Column services = col(org.openstrat.features.Features.SOCIAL_CARE_SERVICES);
+    Column careHome = exists(services, s -> lower(s).contains("nursing")
+        .or(lower(s).contains("residential")));
+    Column shortTerm = exists(services, s -> lower(s).contains("short")
+        .or(lower(s).contains("reablement")).or(lower(s).contains("st-max")));
+    Column community = exists(services, s -> not(lower(s).contains("nursing")
+        .or(lower(s).contains("residential")).or(lower(s).contains("short"))
+        .or(lower(s).contains("reablement")).or(lower(s).contains("st-max"))));
+    return features
+        .withColumn(AGE_65_74, age.between(65, 74))
+        .withColumn(AGE_75_84, age.between(75, 84))
+        .withColumn(AGE_85_PLUS, age.geq(85))
+        .withColumn(SEX_MALE, col("sex").equalTo("M"))
+        .withColumn(IMD_Q1, coalesce(col("imd_decile").leq(2), lit(false)))
+        .withColumn(SOCIAL_CARE_NURSING_RESIDENTIAL, coalesce(careHome, lit(false)))
+        .withColumn(SOCIAL_CARE_SHORT_TERM, coalesce(shortTerm, lit(false)))
+        .withColumn(SOCIAL_CARE_COMMUNITY, coalesce(community, lit(false)));
+  }
 
   /**
    * Adds admission_risk_lp, admission_risk, admission_risk_band and the contributions array.
    *
-   * @param features one row per patient with every column a term names
+   * @param features one row per patient with every column a term names ({@link
+   *     #withModelFeatures})
+   */
+  public static Dataset<Row> score(Dataset<Row> features, AdmissionModel model) {
+    return score(features, model.intercept(), model.terms(), model.bands());
+  }
+
+  /**
+   * {@link #score(Dataset, AdmissionModel)} from the model's parts.
+   *
    * @param bands at least one; the band of p is the one with the largest minProbability &lt;= p
    */
   public static Dataset<Row> score(
-      Dataset<Row> features, double intercept, List<Term> terms, List<Band> bands) {
+      Dataset<Row> features, double intercept, List<ModelTerm> terms, List<Band> bands) {
     if (bands.isEmpty()) {
       throw StratException.config("Admission-risk model: no bands");
     }
     List<Column> contributions = new ArrayList<>();
     Column lp = lit(intercept);
-    for (Term t : terms) {
+    for (ModelTerm t : terms) {
       Column value = coalesce(transformed(features, t), lit(0.0));
       Column contribution = value.multiply(t.coefficient());
       lp = lp.plus(contribution);
@@ -106,7 +147,7 @@ public final class AdmissionRisk {
     return c.otherwise(sorted.get(sorted.size() - 1).name());
   }
 
-  private static Column transformed(Dataset<Row> features, Term t) {
+  private static Column transformed(Dataset<Row> features, ModelTerm t) {
     String tr = t.transform().trim().toLowerCase(Locale.ROOT);
     Column raw = raw(features, t);
     if (tr.equals("indicator")) {
@@ -135,7 +176,7 @@ public final class AdmissionRisk {
   }
 
   /** 1 when the feature is present: true, &gt; 0, equal to / containing the category value. */
-  private static Column indicator(Dataset<Row> features, Term t) {
+  private static Column indicator(Dataset<Row> features, ModelTerm t) {
     String[] parts = split(t.feature());
     DataType type = type(features, parts[0], t);
     Column c = col(parts[0]);
@@ -154,14 +195,14 @@ public final class AdmissionRisk {
     return when(on, 1.0).otherwise(0.0);
   }
 
-  private static Column raw(Dataset<Row> features, Term t) {
+  private static Column raw(Dataset<Row> features, ModelTerm t) {
     String[] parts = split(t.feature());
     type(features, parts[0], t);
     return col(parts[0]);
   }
 
-  /** The label with {value} filled: whole numbers without decimals, others to 2 decimals. */
-  private static Column label(Dataset<Row> features, Term t) {
+  /** The label with {value} filled: whole numbers without decimals, others to at most 2. */
+  private static Column label(Dataset<Row> features, ModelTerm t) {
     String label = t.label() == null || t.label().isBlank() ? t.feature() : t.label();
     if (!label.contains("{value}")) {
       return lit(label);
@@ -178,7 +219,7 @@ public final class AdmissionRisk {
       Column d = c.cast("double");
       text = when(d.equalTo(org.apache.spark.sql.functions.round(d, 0)),
               d.cast("long").cast("string"))
-          .otherwise(org.apache.spark.sql.functions.format_string("%.2f", d));
+          .otherwise(org.apache.spark.sql.functions.round(d, 2).cast("string"));
     }
     int at = label.indexOf("{value}");
     return org.apache.spark.sql.functions.concat(
@@ -192,7 +233,7 @@ public final class AdmissionRisk {
         : new String[] {feature.substring(0, eq).trim(), feature.substring(eq + 1).trim()};
   }
 
-  private static DataType type(Dataset<Row> features, String column, Term t) {
+  private static DataType type(Dataset<Row> features, String column, ModelTerm t) {
     return Arrays.stream(features.schema().fields())
         .filter(f -> f.name().equals(column))
         .map(StructField::dataType)

@@ -9,11 +9,17 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.openstrat.features.CodedEvents;
+import org.openstrat.features.CodedEvents.CodeRule;
 import org.openstrat.features.Features;
+import org.openstrat.rules.EfiDeficit;
+import org.openstrat.rules.EfiRules;
+import org.openstrat.rules.ValueRule;
 
 /**
  * The electronic Frailty Index (Clegg A et al., Age and Ageing 2016;45:353-60): 36 deficits, eFI =
@@ -31,13 +37,13 @@ public final class Efi {
   public static final String EFI_DEFICITS = "efi_deficits";
 
   /** The deficit key of polypharmacy, the one deficit with no code list. */
-  public static final String POLYPHARMACY = "polypharmacy";
+  public static final String POLYPHARMACY = EfiRules.POLYPHARMACY;
 
   /** Polypharmacy deficit: 5 or more distinct medicines in 12 months (Clegg 2016). */
-  public static final int POLYPHARMACY_MIN = 5;
+  public static final int POLYPHARMACY_MIN = EfiRules.POLYPHARMACY_MIN;
 
   /** The number of deficits in the index (the denominator). */
-  public static final int DEFICITS = 36;
+  public static final int DEFICITS = EfiRules.DEFICIT_COUNT;
 
   /**
    * Category edges as deficit counts, not eFI fractions, so no float comparison decides a band:
@@ -47,6 +53,25 @@ public final class Efi {
   public static final int FIT_MAX = 4;
   public static final int MILD_MAX = 8;
   public static final int MODERATE_MAX = 12;
+
+  /**
+   * Code and value rules of every deficit (family {@link #FAMILY}), each in the deficit's look-back
+   * (null = ever). Polypharmacy has no codes; it comes from {@link Features#polypharmacy}.
+   */
+  public static List<CodeRule> codeRules(EfiRules rules) {
+    List<CodeRule> out = new ArrayList<>();
+    for (EfiDeficit d : rules.deficits()) {
+      for (String code : d.snomedCodes()) {
+        out.add(CodeRule.code(code, FAMILY, d.key(), d.lookbackMonths()));
+      }
+      for (ValueRule v : d.valueRules()) {
+        Double threshold = Double.isNaN(v.threshold()) ? null : v.threshold();
+        out.add(new CodeRule(v.snomedCode(), FAMILY, d.key(), d.lookbackMonths(), v.operator(),
+            threshold, v.sex()));
+      }
+    }
+    return out;
+  }
 
   /**
    * Each patient's deficits: the eFI flags from {@link CodedEvents#flags} plus polypharmacy.

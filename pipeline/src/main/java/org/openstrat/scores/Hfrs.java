@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.openstrat.features.Features;
 import org.openstrat.features.Windows;
+import org.openstrat.rules.HfrsRules;
 
 /**
  * Hospital Frailty Risk Score (Gilbert T et al., Lancet 2018;391:1775-82): the points of every
@@ -38,6 +39,16 @@ public final class Hfrs {
 
   /** Default window (Gilbert 2018): admission_date in [as-of minus 2 years, as-of], both ends in. */
   public static final int LOOKBACK_YEARS = 2;
+
+  /** {@link #score(Dataset, Map, int, LocalDate)} with the rule file's points and window. */
+  public static Dataset<Row> score(Dataset<Row> apcSpells, HfrsRules rules, LocalDate asOf) {
+    return score(apcSpells, rules.points(), rules.lookbackYears(), asOf);
+  }
+
+  /** {@link #band(Column, double, double)} with the rule file's edges. */
+  public static Column band(Column hfrs, HfrsRules rules) {
+    return band(hfrs, rules.intermediateMin(), rules.highAbove());
+  }
 
   /**
    * The HFRS of every patient with a scoring spell in the window.

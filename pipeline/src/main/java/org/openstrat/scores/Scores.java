@@ -14,6 +14,7 @@ import org.openstrat.features.CodedEvents;
 import org.openstrat.features.Features;
 import org.openstrat.features.Medications;
 import org.openstrat.ingest.Extract;
+import org.openstrat.rules.RuleSet;
 
 /**
  * The scores stage: one row per population patient with eFI, HFRS, multimorbidity, utilisation,
@@ -43,11 +44,12 @@ public final class Scores {
   /** The scores table: {@link #features} then admission risk, then the published columns. */
   public static Dataset<Row> compute(
       Dataset<Row> population, Map<Extract, Dataset<Row>> accepted, LocalDate asOf,
-      ScoringRules rules) {
+      RuleSet rules) {
     Dataset<Row> scored =
         Explain.topFactors(
-            AdmissionRisk.score(features(population, accepted, asOf, rules), rules.intercept(),
-                rules.terms(), rules.bands()));
+            AdmissionRisk.score(
+                AdmissionRisk.withModelFeatures(features(population, accepted, asOf, rules)),
+                rules.admissionModel()));
     List<Column> out = new ArrayList<>();
     POPULATION_COLUMNS.forEach(c -> out.add(col(c)));
     SCORE_COLUMNS.forEach(c -> out.add(col(c)));
@@ -62,18 +64,21 @@ public final class Scores {
    */
   public static Dataset<Row> features(
       Dataset<Row> population, Map<Extract, Dataset<Row>> accepted, LocalDate asOf,
-      ScoringRules rules) {
+      RuleSet rules) {
     Dataset<Row> events = extract(population, accepted, Extract.GP_EVENTS);
     Dataset<Row> meds = extract(population, accepted, Extract.GP_MEDICATIONS);
     Dataset<Row> spells = extract(population, accepted, Extract.APC_SPELLS);
 
-    Dataset<Row> flags = CodedEvents.flags(events, population, rules.codeRules(), asOf);
+    // one pass over GP events for eFI and long-term-condition codes
+    List<CodedEvents.CodeRule> codeRules = new ArrayList<>(Efi.codeRules(rules.efi()));
+    codeRules.addAll(Multimorbidity.codeRules(rules.multimorbidity()));
+    Dataset<Row> flags = CodedEvents.flags(events, population, codeRules, asOf);
     Dataset<Row> polypharmacy = Features.polypharmacy(meds, asOf);
     Dataset<Row> deficits = Efi.deficits(flags, polypharmacy);
-    Dataset<Row> conditions =
-        flags.unionByName(Medications.flags(meds, rules.medicationRules(), asOf));
-    Dataset<Row> ltc = Multimorbidity.score(conditions, rules.cmsWeights());
-    Dataset<Row> hfrs = Hfrs.score(spells, rules.hfrsPoints(), rules.hfrsLookbackYears(), asOf);
+    Dataset<Row> conditions = flags.unionByName(
+        Medications.flags(meds, Multimorbidity.medicationRules(rules.multimorbidity()), asOf));
+    Dataset<Row> ltc = Multimorbidity.score(conditions, rules.multimorbidity());
+    Dataset<Row> hfrs = Hfrs.score(spells, rules.hfrs(), asOf);
     Dataset<Row> utilisation =
         Features.utilisation(spells, extract(population, accepted, Extract.AE_ATTENDANCES),
             extract(population, accepted, Extract.OP_APPOINTMENTS), asOf);
@@ -94,7 +99,7 @@ public final class Scores {
             .withColumn(Features.SOCIAL_CARE_SERVICES, emptyIfNull(Features.SOCIAL_CARE_SERVICES));
     return Efi.score(wide)
         .withColumn(Hfrs.HFRS_BAND,
-            Hfrs.band(col(Hfrs.HFRS), rules.hfrsIntermediateMin(), rules.hfrsHighAbove()));
+            Hfrs.band(col(Hfrs.HFRS), rules.hfrs()));
   }
 
   private static Column emptyIfNull(String column) {

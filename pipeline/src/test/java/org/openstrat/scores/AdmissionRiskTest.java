@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.openstrat.cli.ExitCode;
 import org.openstrat.cli.StratException;
-import org.openstrat.scores.AdmissionRisk.Band;
-import org.openstrat.scores.AdmissionRisk.Term;
+import org.openstrat.rules.Band;
+import org.openstrat.rules.ModelTerm;
 import org.openstrat.testing.SparkTestBase;
 
 /** The logistic model from rule rows, worked by hand, and the top-factor explanations. */
@@ -36,16 +36,20 @@ class AdmissionRiskTest extends SparkTestBase {
       .add("social_care_services", DataTypes.createArrayType(DataTypes.StringType));
 
   private static final double INTERCEPT = -5.0;
-  private static final List<Term> TERMS = List.of(
-      new Term("age", "identity", 0.02, "age {value}"),
-      new Term("emergency_admissions_12m", "cap:3", 0.5,
+  private static final List<ModelTerm> TERMS = List.of(
+      term("age", "identity", 0.02, "age {value}"),
+      term("emergency_admissions_12m", "cap:3", 0.5,
           "{value} emergency admissions in last 12 months"),
-      new Term("bed_days_12m", "log1p", 0.1, "{value} bed days in last 12 months"),
-      new Term("lives_alone", "indicator", 0.3, "lives alone"),
-      new Term("sex=F", "indicator", -0.1, "female"),
-      new Term("social_care_services=home_care", "indicator", 0.4, "open home care service"));
+      term("bed_days_12m", "log1p", 0.1, "{value} bed days in last 12 months"),
+      term("lives_alone", "indicator", 0.3, "lives alone"),
+      term("sex=F", "indicator", -0.1, "female"),
+      term("social_care_services=home_care", "indicator", 0.4, "open home care service"));
   private static final List<Band> BANDS = List.of(new Band("low", 0.0),
       new Band("moderate", 0.1), new Band("high", 0.2), new Band("very high", 0.3));
+
+  private static ModelTerm term(String feature, String transform, double c, String label) {
+    return new ModelTerm(feature, transform, c, label, "test");
+  }
 
   private static Object services(String... s) {
     return scala.jdk.javaapi.CollectionConverters.asScala(List.of(s)).toSeq();
@@ -101,11 +105,55 @@ class AdmissionRiskTest extends SparkTestBase {
   void anUnknownFeatureOrTransformIsAConfigError() {
     Dataset<Row> features = table(FEATURES);
     assertThatThrownBy(() -> AdmissionRisk.score(features, 0,
-        List.of(new Term("shoe_size", "identity", 1, "x")), BANDS))
+        List.of(term("shoe_size", "identity", 1, "x")), BANDS))
         .isInstanceOf(StratException.class).hasMessageContaining("shoe_size")
         .satisfies(e -> assertThat(((StratException) e).exitCode()).isEqualTo(ExitCode.CONFIG));
     assertThatThrownBy(() -> AdmissionRisk.score(features, 0,
-        List.of(new Term("age", "square", 1, "x")), BANDS))
+        List.of(term("age", "square", 1, "x")), BANDS))
         .isInstanceOf(StratException.class).hasMessageContaining("square");
+  }
+
+  @Test
+  void derivedModelFeaturesAgeBandsDeprivationAndSocialCareKinds() {
+    StructType s = new StructType().add("nhs_number", DataTypes.StringType)
+        .add("age", DataTypes.IntegerType).add("sex", DataTypes.StringType)
+        .add("imd_decile", DataTypes.IntegerType)
+        .add("social_care_services", DataTypes.createArrayType(DataTypes.StringType));
+    Dataset<Row> t = AdmissionRisk.withModelFeatures(table(s,
+        row("a64", 64, "M", 2, services("Long Term Support: Nursing Care")),
+        row("a65", 65, "F", 3, services("Short Term Support: ST-Max")),
+        row("a74", 74, "U", null, services("Long Term Support: Community")),
+        row("a75", 75, "M", 1, services()),
+        row("a84", 84, "F", 10, services("Long Term Support: Residential Care",
+            "Long Term Support: Community")),
+        row("a85", 85, "M", 2, services())));
+    assertThat(column(t, AdmissionRisk.AGE_65_74)).isEqualTo(Map.of("a64", false, "a65", true,
+        "a74", true, "a75", false, "a84", false, "a85", false));
+    assertThat(column(t, AdmissionRisk.AGE_75_84)).isEqualTo(Map.of("a64", false, "a65", false,
+        "a74", false, "a75", true, "a84", true, "a85", false));
+    assertThat(column(t, AdmissionRisk.AGE_85_PLUS)).containsEntry("a84", false)
+        .containsEntry("a85", true);
+    assertThat(column(t, AdmissionRisk.SEX_MALE)).containsEntry("a64", true)
+        .containsEntry("a74", false).containsEntry("a65", false);
+    // deciles 1-2 are the most deprived fifth; unknown decile is not
+    assertThat(column(t, AdmissionRisk.IMD_Q1)).isEqualTo(Map.of("a64", true, "a65", false,
+        "a74", false, "a75", true, "a84", false, "a85", true));
+    assertThat(column(t, AdmissionRisk.SOCIAL_CARE_NURSING_RESIDENTIAL)).isEqualTo(Map.of(
+        "a64", true, "a65", false, "a74", false, "a75", false, "a84", true, "a85", false));
+    assertThat(column(t, AdmissionRisk.SOCIAL_CARE_SHORT_TERM)).isEqualTo(Map.of(
+        "a64", false, "a65", true, "a74", false, "a75", false, "a84", false, "a85", false));
+    assertThat(column(t, AdmissionRisk.SOCIAL_CARE_COMMUNITY)).isEqualTo(Map.of(
+        "a64", false, "a65", false, "a74", true, "a75", false, "a84", true, "a85", false));
+  }
+
+  @Test
+  void theRuleFilesModelUsesOnlyKnownFeatures() {
+    org.openstrat.rules.AdmissionModel model =
+        org.openstrat.rules.RuleSet.load(repoRoot().resolve("rules")).admissionModel();
+    for (ModelTerm t : model.terms()) {
+      assertThat(org.openstrat.rules.AdmissionModel.KNOWN_FEATURES).contains(t.feature());
+    }
+    assertThat(model.bands()).extracting(Band::name)
+        .containsExactly("low", "moderate", "high", "very high");
   }
 }

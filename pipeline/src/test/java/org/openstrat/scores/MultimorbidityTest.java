@@ -20,26 +20,35 @@ import org.openstrat.features.CodedEvents;
 import org.openstrat.features.CodedEvents.CodeRule;
 import org.openstrat.features.Medications;
 import org.openstrat.features.Medications.MedicationRule;
+import java.util.Set;
 import org.openstrat.ingest.Extract;
+import org.openstrat.rules.LtcCondition;
+import org.openstrat.rules.MultimorbidityRules;
 import org.openstrat.testing.SparkTestBase;
 
 /** Long-term conditions from codes and medicines, their count and the CMS. As-of 2026-03-31. */
 class MultimorbidityTest extends SparkTestBase {
 
-  private static final List<CodeRule> CODES = List.of(
-      CodeRule.code("3001", "ltc", "HYP", null),
-      CodeRule.code("3002", "ltc", "DIA", null),
-      CodeRule.code("3003", "ltc", "DEP", 12), // code in the last 12 months
-      CodeRule.code("3001", "efi", "hypertension", null)); // another family: not a condition
+  // Condition rules written as in rules/multimorbidity/ltc-conditions.csv (codes made up).
+  private static LtcCondition ltc(String key, double weight, Integer months, Set<String> codes,
+      Integer minIssues, List<String> prefixes, String logic) {
+    return new LtcCondition(key, key, weight, months, codes, minIssues, prefixes, "", logic);
+  }
 
-  // constipation: >= 4 laxative issues (BNF 0106) in 12 months; depression: >= 4 antidepressants
-  private static final List<MedicationRule> MEDS = List.of(
-      new MedicationRule("ltc", "CON", "0106", 12, 4),
-      new MedicationRule("ltc", "DEP", "0403", 12, 4),
-      new MedicationRule("ltc", "SCZ", "0402030K0", null, 1)); // lithium ever
+  private static final MultimorbidityRules RULES = new MultimorbidityRules(List.of(
+      ltc("HYP", 0.08, null, Set.of("3001"), null, List.of(), "code"),
+      ltc("DIA", 0.75, null, Set.of("3002"), null, List.of(), "code"),
+      // code in the last 12 months, or >= 4 antidepressant/anxiolytic issues in 12 months
+      ltc("DEP", 0.50, 12, Set.of("3003"), 4, List.of("0403", "040101"), "code_or_rx"),
+      // >= 4 laxative issues in 12 months
+      ltc("CON", 1.12, null, Set.of(), 4, List.of("0106"), "rx"),
+      // lithium in 12 months
+      ltc("SCZ", 0.64, null, Set.of("3004"), 1, List.of("0402030K0"), "code_or_rx"),
+      // currently treated: code ever and an asthma medicine in 12 months
+      ltc("AST", 0.19, null, Set.of("3005"), 1, List.of("0301", "0302"), "code_and_rx")));
 
-  private static final Map<String, Double> CMS =
-      Map.of("HYP", 0.08, "DIA", 0.75, "DEP", 0.50, "CON", 1.12, "SCZ", 0.64);
+  private static final List<CodeRule> CODES = Multimorbidity.codeRules(RULES);
+  private static final List<MedicationRule> MEDS = Multimorbidity.medicationRules(RULES);
 
   private static final Dataset<Row> POP = population(
       patient("p1", 70, "F", 1), patient("p2", 70, "M", 1), patient("p3", 70, "F", 1),
@@ -59,15 +68,18 @@ class MultimorbidityTest extends SparkTestBase {
         issue("p2", d("2025-03-30"), "0106020C0AAAAAA"), issue("p2", day(-30), "0106020C0AAAAAA"),
         issue("p2", day(-60), "0106020C0AAAAAA"), issue("p2", day(-90), "0106020C0AAAAAA"),
         issue("p2", day(3), "0106020C0AAAAAA"),
-        // p3: lithium once, years ago (an "ever" rule)
-        issue("p3", d("2010-05-01"), "0402030K0AAAAAA"),
+        // p3: lithium once, on the window's first day
+        issue("p3", d("2025-03-31"), "0402030K0AAAAAA"),
         // p4: lithium after as-of only
-        issue("p4", day(1), "0402030K0AAAAAA"));
+        issue("p4", day(1), "0402030K0AAAAAA"),
+        // p5: an antidepressant and an anxiolytic twice each (prefixes 0403 and 040101) = 4
+        issue("p5", day(-1), "0403010B0AAAAAA"), issue("p5", day(-2), "0403010B0AAAAAA"),
+        issue("p5", day(-3), "0401010T0AAAAAA"), issue("p5", day(-4), "0401010T0AAAAAA"));
     Dataset<Row> flags = Medications.flags(meds, MEDS, AS_OF);
-    assertThat(column(flags.groupBy("nhs_number").agg(
+    assertThat(column(flags.where("family = 'ltc_rx'").groupBy("nhs_number").agg(
         org.apache.spark.sql.functions.array_sort(
             org.apache.spark.sql.functions.collect_list("key")).as("keys")), "keys"))
-        .isEqualTo(Map.of("p1", list("CON"), "p3", list("SCZ")));
+        .isEqualTo(Map.of("p1", list("CON"), "p3", list("SCZ"), "p5", list("DEP")));
   }
 
   @Test
@@ -76,19 +88,23 @@ class MultimorbidityTest extends SparkTestBase {
         row("p1", d("2001-01-01"), "3001", null), row("p1", day(-1), "3002", null),
         row("p1", day(-2), "3002", null), // same condition twice: once
         row("p2", d("2025-03-30"), "3003", null), // depression code a day too early
-        row("p3", day(-5), "3003", null), row("p3", day(5), "3001", null)); // HYP after as-of
+        row("p3", day(-5), "3003", null), row("p3", day(5), "3001", null), // HYP after as-of
+        row("p1", day(-9), "3005", null), row("p2", day(-9), "3005", null)); // asthma codes
     Dataset<Row> meds = table(Extract.GP_MEDICATIONS,
         issue("p3", day(-1), "0403010B0AAAAAA"), issue("p3", day(-2), "0403010B0AAAAAA"),
         issue("p3", day(-3), "0403010B0AAAAAA"), issue("p3", day(-4), "0403010B0AAAAAA"),
-        issue("p4", day(-4), "0402030K0AAAAAA"));
+        issue("p4", day(-4), "0402030K0AAAAAA"),
+        issue("p2", day(-4), "0301011R0AAAAAA"), // p2: asthma code and inhaler: treated
+        issue("p4", day(-4), "0301011R0AAAAAA")); // p4: inhaler without an asthma code
     Dataset<Row> conditions = CodedEvents.flags(events, POP, CODES, AS_OF)
         .unionByName(Medications.flags(meds, MEDS, AS_OF));
-    Dataset<Row> mm = Multimorbidity.score(conditions, CMS);
+    Dataset<Row> mm = Multimorbidity.score(conditions, RULES);
     // p3's depression is met by code and by medicines: counted once
     assertThat(column(mm, Multimorbidity.LTC_CONDITIONS)).isEqualTo(Map.of(
-        "p1", list("DIA", "HYP"), "p3", list("DEP"), "p4", list("SCZ")));
-    assertThat(column(mm, Multimorbidity.LTC_COUNT)).isEqualTo(Map.of("p1", 2, "p3", 1, "p4", 1));
+        "p1", list("DIA", "HYP"), "p2", list("AST"), "p3", list("DEP"), "p4", list("SCZ")));
+    assertThat(column(mm, Multimorbidity.LTC_COUNT))
+        .isEqualTo(Map.of("p1", 2, "p2", 1, "p3", 1, "p4", 1));
     assertThat(column(mm, Multimorbidity.CMS_SCORE))
-        .isEqualTo(Map.of("p1", 0.83, "p3", 0.5, "p4", 0.64));
+        .isEqualTo(Map.of("p1", 0.83, "p2", 0.19, "p3", 0.5, "p4", 0.64));
   }
 }
