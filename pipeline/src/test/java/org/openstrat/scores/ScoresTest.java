@@ -166,18 +166,21 @@ class ScoresTest extends SparkTestBase {
         .isEqualTo("Long Term Support: Residential Care");
     assertThat((Boolean) p1.getAs("lives_alone")).isTrue();
     assertThat((Boolean) p1.getAs("category1_hazard")).isFalse();
-    double risk1 = model.probability(Map.ofEntries(Map.entry("age_85_plus", 1.0),
+    Map<String, Double> values1 = Map.ofEntries(Map.entry("age_85_plus", 1.0),
         Map.entry("imd_q1", 1.0), Map.entry("efi", 5 / 36.0), Map.entry("hfrs", 10.0),
         Map.entry("ltc_count", 3.0), Map.entry("polypharmacy_count", 5.0),
         Map.entry("emergency_admissions_12m", 1.0), Map.entry("bed_days_12m", 5.0),
         Map.entry("ae_attendances_12m", 2.0), Map.entry("op_dna_12m", 1.0),
-        Map.entry("social_care_nursing_residential", 1.0), Map.entry("lives_alone", 1.0)));
+        Map.entry("social_care_nursing_residential", 1.0), Map.entry("lives_alone", 1.0),
+        Map.entry("age", 86.0), Map.entry("imd_decile", 1.0));
+    double risk1 = model.probability(values1);
     assertThat((double) p1.getAs("admission_risk")).isCloseTo(risk1, within(1e-12));
     assertThat((String) p1.getAs("admission_risk_band")).isEqualTo(model.band(risk1));
-    // 1.25 (85+), 0.9*ln 2 = 0.62 (admission), 0.5 (care home); then A&E 0.38, LTCs 0.36
-    assertThat((List<?>) values(p1).get(p1.fieldIndex("top_factors"))).isEqualTo(list(
-        "Aged 85 or over", "1 emergency admissions in last 12 months",
-        "Lives in a care home (nursing or residential)"));
+    assertThat((List<Object>) values(p1).get(p1.fieldIndex("top_factors")))
+        .isEqualTo((List<Object>) (List<?>) topFactors(model, values1,
+            Map.of("efi", "0.14", "hfrs", "10")))
+        .contains("1 emergency admissions in last 12 months",
+            "Lives in a care home (nursing or residential)");
 
     Row p2 = s.get("p2");
     assertThat((List<?>) values(p2).get(p2.fieldIndex("efi_deficits"))).isEmpty();
@@ -188,15 +191,40 @@ class ScoresTest extends SparkTestBase {
     assertThat((int) p2.getAs("emergency_admissions_12m")).isZero();
     assertThat((Object) p2.getAs("social_care_service")).isNull();
     assertThat((Object) p2.getAs("lives_alone")).isNull();
-    double risk2 = 1 / (1 + Math.exp(-(model.intercept() + 0.05)));
+    double risk2 = model.probability(Map.of("sex_male", 1.0, "age", 40.0));
     assertThat((double) p2.getAs("admission_risk")).isCloseTo(risk2, within(1e-12));
     assertThat((String) p2.getAs("admission_risk_band")).isEqualTo("low");
     assertThat((List<?>) values(p2).get(p2.fieldIndex("top_factors"))).isEqualTo(list("Male"));
 
     Row p3 = s.get("p3");
-    assertThat((List<?>) values(p3).get(p3.fieldIndex("top_factors"))).isEqualTo(list(
-        "Aged 65 to 74", "1 A&E attendances in last 12 months",
-        "Home has a category 1 housing hazard"));
+    Map<String, Double> values3 = Map.of("age", 70.0, "imd_decile", 9.0, "age_65_74", 1.0,
+        "ae_attendances_12m", 1.0, "category1_hazard", 1.0);
+    assertThat((double) p3.getAs("admission_risk"))
+        .isCloseTo(model.probability(values3), within(1e-12));
+    assertThat((List<Object>) values(p3).get(p3.fieldIndex("top_factors")))
+        .isEqualTo((List<Object>) (List<?>) topFactors(model, values3, Map.of()))
+        .containsExactlyInAnyOrder("Aged 65 to 74", "1 A&E attendances in last 12 months",
+            "Home has a category 1 housing hazard");
+  }
+
+  /**
+   * Top factors worked out in plain Java from the model rows (so the test follows coefficient
+   * changes in the rule file): positive contributions, largest first, ties by feature name.
+   */
+  private static List<String> topFactors(
+      AdmissionModel model, Map<String, Double> values, Map<String, String> shown) {
+    record C(double c, String feature, String label) {}
+    List<C> cs = new ArrayList<>();
+    for (var t : model.terms()) {
+      double v = values.getOrDefault(t.feature(), 0.0);
+      double c = t.coefficient() * t.transformed(v);
+      String text = shown.getOrDefault(t.feature(), Long.toString(Math.round(v)));
+      if (c > 0) {
+        cs.add(new C(c, t.feature(), t.explain(text)));
+      }
+    }
+    cs.sort(java.util.Comparator.comparingDouble((C c) -> -c.c()).thenComparing(C::feature));
+    return cs.stream().limit(3).map(C::label).toList();
   }
 
   @Test
