@@ -30,6 +30,33 @@ public final class CodedEvents {
   public static final String FAMILY = "family";
   public static final String KEY = "key";
 
+  /** Per-patient evidence column: array of {@code family:key}, see {@link #evidence}. */
+  public static final String EVIDENCE = "evidence";
+
+  /**
+   * All of a patient's rule matches in one array, {@code family:key} (e.g. {@code efi:falls},
+   * {@code ltc_rx:asthma}), so eFI and multimorbidity read one per-patient table: the GP-events
+   * join behind the flags is computed once, not once per score.
+   *
+   * @param flags nhs_number, family, key (any number of sources, already unioned)
+   * @return nhs_number, evidence (array&lt;string&gt;), one row per patient with any match
+   */
+  public static Dataset<Row> evidence(Dataset<Row> flags) {
+    return flags
+        .groupBy(Features.NHS_NUMBER)
+        .agg(org.apache.spark.sql.functions.collect_set(
+            org.apache.spark.sql.functions.concat_ws(":", col(FAMILY), col(KEY))).as(EVIDENCE));
+  }
+
+  /** The keys of one family in an evidence array (prefix {@code family:} removed), sorted. */
+  public static Column keys(Column evidence, String family) {
+    String prefix = family + ":";
+    return org.apache.spark.sql.functions.array_sort(
+        org.apache.spark.sql.functions.transform(
+            org.apache.spark.sql.functions.filter(evidence, e -> e.startsWith(prefix)),
+            e -> e.substr(prefix.length() + 1, Integer.MAX_VALUE - prefix.length())));
+  }
+
   /** Value tests a rule may carry. {@code any}: a numeric value is recorded, whatever it is. */
   public static final Set<String> OPERATORS = Set.of("<", "<=", ">", ">=", "=", "any");
 

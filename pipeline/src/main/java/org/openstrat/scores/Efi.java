@@ -81,15 +81,23 @@ public final class Efi {
    * @return nhs_number, efi_deficits (sorted keys), only patients with at least one deficit
    */
   public static Dataset<Row> deficits(Dataset<Row> flags, Dataset<Row> polypharmacy) {
-    Dataset<Row> coded =
-        flags.where(col(CodedEvents.FAMILY).equalTo(FAMILY))
-            .select(col(Features.NHS_NUMBER), col(CodedEvents.KEY));
-    Dataset<Row> poly =
-        polypharmacy.where(col(Features.POLYPHARMACY_COUNT).geq(POLYPHARMACY_MIN))
-            .select(col(Features.NHS_NUMBER), lit(POLYPHARMACY).as(CodedEvents.KEY));
-    return coded.unionByName(poly)
-        .groupBy(Features.NHS_NUMBER)
-        .agg(array_sort(collect_set(col(CodedEvents.KEY))).as(EFI_DEFICITS));
+    Dataset<Row> evidence = CodedEvents.evidence(flags);
+    Dataset<Row> both = evidence.join(polypharmacy, new String[] {Features.NHS_NUMBER}, "full");
+    Column list = deficits(col(CodedEvents.EVIDENCE), col(Features.POLYPHARMACY_COUNT));
+    return both.select(col(Features.NHS_NUMBER), list.as(EFI_DEFICITS))
+        .where(size(col(EFI_DEFICITS)).gt(0));
+  }
+
+  /**
+   * The efi_deficits column from a patient's evidence array ({@link CodedEvents#evidence}, null =
+   * none) and polypharmacy_count (null = 0): the {@code efi:} keys, plus {@code polypharmacy} at 5
+   * or more medicines; sorted.
+   */
+  public static Column deficits(Column evidence, Column polypharmacyCount) {
+    Column coded = CodedEvents.keys(coalesce(evidence, array().cast("array<string>")), FAMILY);
+    Column poly = when(coalesce(polypharmacyCount, lit(0)).geq(POLYPHARMACY_MIN),
+        array(lit(POLYPHARMACY))).otherwise(array().cast("array<string>"));
+    return array_sort(org.apache.spark.sql.functions.array_union(coded, poly));
   }
 
   /**

@@ -1,13 +1,14 @@
 package org.openstrat.scores;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -15,9 +16,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.openstrat.cli.StratException;
 import org.openstrat.features.CodedEvents;
 import org.openstrat.features.CodedEvents.CodeRule;
@@ -82,42 +80,50 @@ public final class Multimorbidity {
    *     decimals, the weights' precision); only patients with at least one condition
    */
   public static Dataset<Row> score(Dataset<Row> flags, MultimorbidityRules rules) {
-    List<Row> rows = new ArrayList<>();
+    Column evidence = col(CodedEvents.EVIDENCE);
+    return CodedEvents.evidence(flags)
+        .select(col(Features.NHS_NUMBER), conditions(evidence, rules).as(LTC_CONDITIONS),
+            cmsScore(evidence, rules).as(CMS_SCORE))
+        .withColumn(LTC_COUNT, size(col(LTC_CONDITIONS)))
+        .where(col(LTC_COUNT).gt(0));
+  }
+
+  /**
+   * The ltc_conditions column (sorted keys) from a patient's evidence array ({@link
+   * CodedEvents#evidence}; null = none): one Column per condition of the rule file, by its logic.
+   */
+  public static Column conditions(Column evidence, MultimorbidityRules rules) {
+    List<Column> each = new ArrayList<>();
     for (LtcCondition c : rules.conditions()) {
-      if (!List.of("code", "rx", "code_or_rx", "code_and_rx").contains(c.logic())) {
-        throw StratException.config(
-            "rules/multimorbidity/ltc-conditions.csv: condition " + c.key() + ": unknown logic "
-                + c.logic());
-      }
-      rows.add(RowFactory.create(c.key(), c.logic(), c.cmsWeight()));
+      each.add(when(present(evidence, c), lit(c.key())));
     }
-    Dataset<Row> conditions =
-        broadcast(flags.sparkSession().createDataFrame(rows,
-            new StructType().add("ltc_key", DataTypes.StringType, false)
-                .add("ltc_logic", DataTypes.StringType, false)
-                .add("cms_weight", DataTypes.DoubleType, false)));
-    Column family = col(CodedEvents.FAMILY);
-    Dataset<Row> evidence =
-        flags.where(family.isin(FAMILY, RX_FAMILY))
-            .groupBy(Features.NHS_NUMBER, CodedEvents.KEY)
-            .agg(max(when(family.equalTo(FAMILY), true).otherwise(false)).as("has_code"),
-                max(when(family.equalTo(RX_FAMILY), true).otherwise(false)).as("has_rx"));
-    Column code = col("has_code");
-    Column rx = col("has_rx");
-    Column logic = col("ltc_logic");
-    Column present =
-        when(logic.equalTo("code"), code)
-            .when(logic.equalTo("rx"), rx)
-            .when(logic.equalTo("code_or_rx"), code.or(rx))
-            .when(logic.equalTo("code_and_rx"), code.and(rx))
-            .otherwise(false);
-    return evidence
-        .join(conditions, col(CodedEvents.KEY).equalTo(col("ltc_key")))
-        .where(present)
-        .groupBy(Features.NHS_NUMBER)
-        .agg(
-            array_sort(collect_set(col(CodedEvents.KEY))).as(LTC_CONDITIONS),
-            round(sum(col("cms_weight")), 2).as(CMS_SCORE))
-        .withColumn(LTC_COUNT, size(col(LTC_CONDITIONS)));
+    if (each.isEmpty()) {
+      return array().cast("array<string>");
+    }
+    return array_sort(filter(array(each.toArray(Column[]::new)), Column::isNotNull));
+  }
+
+  /** The cms_score column: sum of the present conditions' weights, rounded to 2 decimals. */
+  public static Column cmsScore(Column evidence, MultimorbidityRules rules) {
+    Column sum = lit(0.0);
+    for (LtcCondition c : rules.conditions()) {
+      sum = sum.plus(when(present(evidence, c), lit(c.cmsWeight())).otherwise(lit(0.0)));
+    }
+    return round(sum, 2);
+  }
+
+  private static Column present(Column evidence, LtcCondition c) {
+    Column ev = coalesce(evidence, array().cast("array<string>"));
+    Column code = array_contains(ev, FAMILY + ":" + c.key());
+    Column rx = array_contains(ev, RX_FAMILY + ":" + c.key());
+    return switch (c.logic()) {
+      case "code" -> code;
+      case "rx" -> rx;
+      case "code_or_rx" -> code.or(rx);
+      case "code_and_rx" -> code.and(rx);
+      default -> throw StratException.config(
+          "rules/multimorbidity/ltc-conditions.csv: condition " + c.key() + ": unknown logic "
+              + c.logic() + " (code, rx, code_or_rx, code_and_rx)");
+    };
   }
 }

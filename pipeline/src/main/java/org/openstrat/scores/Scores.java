@@ -69,15 +69,14 @@ public final class Scores {
     Dataset<Row> meds = extract(population, accepted, Extract.GP_MEDICATIONS);
     Dataset<Row> spells = extract(population, accepted, Extract.APC_SPELLS);
 
-    // one pass over GP events for eFI and long-term-condition codes
+    // One pass over GP events for eFI and long-term-condition codes; with the medicine rules it
+    // becomes one evidence array per patient, read by both eFI and multimorbidity.
     List<CodedEvents.CodeRule> codeRules = new ArrayList<>(Efi.codeRules(rules.efi()));
     codeRules.addAll(Multimorbidity.codeRules(rules.multimorbidity()));
-    Dataset<Row> flags = CodedEvents.flags(events, population, codeRules, asOf);
+    Dataset<Row> evidence = CodedEvents.evidence(
+        CodedEvents.flags(events, population, codeRules, asOf).unionByName(
+            Medications.flags(meds, Multimorbidity.medicationRules(rules.multimorbidity()), asOf)));
     Dataset<Row> polypharmacy = Features.polypharmacy(meds, asOf);
-    Dataset<Row> deficits = Efi.deficits(flags, polypharmacy);
-    Dataset<Row> conditions = flags.unionByName(
-        Medications.flags(meds, Multimorbidity.medicationRules(rules.multimorbidity()), asOf));
-    Dataset<Row> ltc = Multimorbidity.score(conditions, rules.multimorbidity());
     Dataset<Row> hfrs = Hfrs.score(spells, rules.hfrs(), asOf);
     Dataset<Row> utilisation =
         Features.utilisation(spells, extract(population, accepted, Extract.AE_ATTENDANCES),
@@ -87,15 +86,23 @@ public final class Scores {
 
     Dataset<Row> wide = population;
     for (Dataset<Row> part :
-        List.of(deficits, ltc, hfrs, polypharmacy, utilisation, social, housing)) {
+        List.of(evidence, hfrs, polypharmacy, utilisation, social, housing)) {
       wide = wide.join(part, new String[] {Features.NHS_NUMBER}, "left");
     }
+    Column ev = col(CodedEvents.EVIDENCE);
+    wide = wide
+        .withColumn(Efi.EFI_DEFICITS, Efi.deficits(ev, col(Features.POLYPHARMACY_COUNT)))
+        .withColumn(Multimorbidity.LTC_CONDITIONS,
+            Multimorbidity.conditions(ev, rules.multimorbidity()))
+        .withColumn(Multimorbidity.CMS_SCORE, Multimorbidity.cmsScore(ev, rules.multimorbidity()))
+        .withColumn(Multimorbidity.LTC_COUNT, org.apache.spark.sql.functions.size(
+            col(Multimorbidity.LTC_CONDITIONS)))
+        .drop(CodedEvents.EVIDENCE);
     wide =
-        wide.na().fill(0, new String[] {Multimorbidity.LTC_COUNT, Features.POLYPHARMACY_COUNT,
+        wide.na().fill(0, new String[] {Features.POLYPHARMACY_COUNT,
                 Features.EMERGENCY_ADMISSIONS_12M, Features.BED_DAYS_12M,
                 Features.AE_ATTENDANCES_12M, Features.OP_DNA_12M})
-            .na().fill(0.0, new String[] {Hfrs.HFRS, Multimorbidity.CMS_SCORE})
-            .withColumn(Multimorbidity.LTC_CONDITIONS, emptyIfNull(Multimorbidity.LTC_CONDITIONS))
+            .na().fill(0.0, new String[] {Hfrs.HFRS})
             .withColumn(Features.SOCIAL_CARE_SERVICES, emptyIfNull(Features.SOCIAL_CARE_SERVICES));
     return Efi.score(wide)
         .withColumn(Hfrs.HFRS_BAND,
