@@ -120,7 +120,7 @@ public final class Validate {
       }
       Dataset<Row> t = e == Extract.PRACTICES ? practicesAccepted : typed(e, labelled);
       accepted.put(e, e == Extract.APC_SPELLS ? mergeEpisodes(t) : t);
-      labels.put(e, labelsOf(labelled));
+      labels.put(e, labelsOf(e, labelled));
     }
     return new Validated(
         asOf,
@@ -288,14 +288,14 @@ public final class Validate {
     return r;
   }
 
-  private static Dataset<Row> labelsOf(Dataset<Row> labelled) {
+  private static Dataset<Row> labelsOf(Extract e, Dataset<Row> labelled) {
     Column rejected = col(REASON).isNotNull();
     return labelled.select(
         col(REASON),
         col(OUTSIDE_WINDOW),
         when(rejected, col(Ingest.SOURCE_FILE)).as(SOURCE_FILE),
         when(rejected, col(Ingest.LINE)).as(LINE),
-        when(rejected, col(Ingest.RAW)).as(RAW));
+        when(rejected, Ingest.rawText(e)).as(RAW));
   }
 
   // ---- typing ----
