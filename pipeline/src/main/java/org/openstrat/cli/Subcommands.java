@@ -10,6 +10,7 @@ final class Subcommands {
   private Subcommands() {}
 
   static List<Object> all() {
-    return List.of(new org.openstrat.rules.RulesCommand());
+    return List.of(
+        new org.openstrat.generate.GenerateCommand(), new org.openstrat.rules.RulesCommand());
   }
 }
