@@ -11,6 +11,8 @@ final class Subcommands {
 
   static List<Object> all() {
     return List.of(
-        new org.openstrat.generate.GenerateCommand(), new org.openstrat.rules.RulesCommand());
+        new org.openstrat.generate.GenerateCommand(),
+        new org.openstrat.rules.RulesCommand(),
+        new ValidateCommand());
   }
 }
