@@ -194,7 +194,8 @@ public final class Cohorts {
     return out;
   }
 
-  static scala.collection.immutable.Seq<String> scala(List<String> cols) {
+  /** Java list to the Scala Seq that Dataset.join's column-name form takes. */
+  public static scala.collection.immutable.Seq<String> scala(List<String> cols) {
     return scala.jdk.javaapi.CollectionConverters.asScala(cols).toList();
   }
 }

@@ -1,11 +1,16 @@
 package org.openstrat.publish;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -95,7 +100,18 @@ public final class Publisher {
     Publication.pause("scores-written");
 
     t = Progress.start();
-    long summaryRows = Summary.write(staging.resolve("summary"), Summary.counts(scores, cohort, leavers));
+    // The summary is a planning output: national opt-outs are left out of every count.
+    Dataset<Row> planning = scores.filter(coalesce(col("national_opt_out"), lit(true)).equalTo(false));
+    Dataset<Row> planningIds = planning.select(col("nhs_number"));
+    long summaryRows =
+        Summary.write(
+            staging.resolve("summary"),
+            Summary.counts(
+                planning,
+                cohort.join(planningIds, Cohorts.scala(List.of("nhs_number")), "left_semi"),
+                leavers == null
+                    ? null
+                    : leavers.join(planningIds, Cohorts.scala(List.of("nhs_number")), "left_semi")));
     m.output("summary", map("rows", summaryRows, "suppression",
         "1-" + Disclosure.THRESHOLD + " shown as *, others rounded to nearest " + Disclosure.ROUNDING));
     progress.done("summary", scoreRows, summaryRows, t);
