@@ -94,9 +94,13 @@ final class Defects {
   static List<Spec> applicable(Extract e, boolean csv) {
     List<Spec> s = new ArrayList<>();
     boolean quotedText = false;
+    boolean structural = csv;
     switch (e) {
       case PATIENTS -> {
-        // Never the NHS number: the patient's other rows would become unregistered.
+        // Never the NHS number, and no structural defect (a line that is not a record has no
+        // NHS number): the patient's other rows would become unregistered.
+        quotedText = true;
+        structural = false;
         s.add(new Spec(Defect.MISSING_VALUE, 3));
         s.add(new Spec(Defect.UNPARSABLE_DATE, 1));
         s.add(new Spec(Defect.DATE_BEFORE_1900, 1));
@@ -178,7 +182,7 @@ final class Defects {
         return s; // practices, lsoa_deprivation: reference data, no defects
       }
     }
-    if (csv) {
+    if (structural) {
       s.add(new Spec(Defect.SHORT_ROW, -1));
       s.add(new Spec(Defect.LONG_ROW, -1));
       s.add(new Spec(Defect.UNQUOTED_NEWLINE, -1));
@@ -267,7 +271,7 @@ final class Defects {
         d[c] =
             switch (e) {
               case PATIENTS -> rnd.nextBoolean() ? "X" : "male";
-              case AE_ATTENDANCES -> rnd.nextBoolean() ? "06" : "1";
+              case AE_ATTENDANCES -> rnd.nextBoolean() ? "06" : "10";
               default -> rnd.nextBoolean() ? "council" : "owner occupier";
             };
         out.row(e, d);
@@ -330,7 +334,7 @@ final class Defects {
     return switch (rnd.nextInt(5)) {
       case 0 -> "0000000000";
       case 1 -> valid.substring(0, 9);
-      case 2 -> valid.substring(0, 3) + " " + valid.substring(3, 6) + " " + valid.substring(6);
+      case 2 -> "1111111111"; // reserved: all ten digits the same
       default -> {
         // Wrong check digit: Modulus 11 has one valid check digit for nine digits.
         String nine = valid.substring(0, 9);
