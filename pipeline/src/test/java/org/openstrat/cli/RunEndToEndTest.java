@@ -74,6 +74,8 @@ class RunEndToEndTest extends SparkTestBase {
         "--key-file", keyFile.toString()};
     first = run(args);
     assertThat(first.code()).as(first.err()).isZero();
+    // Stage timings only (no data values): the figures for the report.
+    first.err().lines().filter(l -> l.startsWith("stage ")).forEach(l -> System.out.println("e2e " + l));
     snapshot = hashes();
     second = run(args);
     assertThat(second.code()).as(second.err()).isZero();
