@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -204,6 +205,9 @@ class NightlyScriptTest {
         .contains("nightly: finished exit=0 (success)")
         .contains("key_file=set");
     assertThat(log + r.stderr()).doesNotContain("S3CRET").doesNotContain(key.toString());
+    assertThat(Files.getPosixFilePermissions(output.resolve("2026-11-19/manifest.json")))
+        .as("umask 027: publications are not world-readable")
+        .doesNotContain(PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_WRITE);
     assertThat(r.stderr()).contains("stage ingest").contains("nightly: finished exit=0");
   }
 
