@@ -224,6 +224,17 @@ class NightlyScriptTest {
   }
 
   @Test
+  void aReaderThatStopsReadingStderrDoesNotStopTheRun() throws Exception {
+    Process p = start(Map.of(), input.toString());
+    p.getErrorStream().close();
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(ExitCode.OK);
+    assertThat(output.resolve("2026-11-20/_SUCCESS")).exists();
+    assertThat(Files.readString(output.resolve("logs/latest.log"))).contains("finished exit=0");
+  }
+
+  @Test
   void oldLogsBeyondTheLimitAreDeleted() throws Exception {
     Files.createDirectories(output.resolve("logs"));
     Files.writeString(output.resolve("logs/strat-20200101T000000.log"), "old\n");
