@@ -235,6 +235,24 @@ class NightlyScriptTest {
   }
 
   @Test
+  void statusFileKeepsTheLastSuccessAcrossAFailure() throws Exception {
+    assertThat(run(Map.of(), input.toString(), "2026-11-19").code()).isZero();
+    String afterSuccess = Files.readString(output.resolve("logs/status.properties"));
+    assertThat(run(Map.of("FAKE_EXIT", "6"), input.toString()).code()).isEqualTo(ExitCode.PUBLISH);
+    String afterFailure = Files.readString(output.resolve("logs/status.properties"));
+
+    assertThat(afterSuccess).contains("last_run_exit=0\n").contains("last_published=2026-11-19\n");
+    assertThat(afterFailure)
+        .contains("last_run_exit=6\n")
+        .contains("last_published=2026-11-19\n")
+        .contains(line(afterSuccess, "last_success="));
+  }
+
+  private static String line(String text, String prefix) {
+    return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow() + "\n";
+  }
+
+  @Test
   void oldLogsBeyondTheLimitAreDeleted() throws Exception {
     Files.createDirectories(output.resolve("logs"));
     Files.writeString(output.resolve("logs/strat-20200101T000000.log"), "old\n");
@@ -242,7 +260,7 @@ class NightlyScriptTest {
 
     assertThat(run(Map.of("STRAT_KEEP_LOGS", "2"), input.toString()).code()).isZero();
 
-    assertThat(entries(output.resolve("logs"))).hasSize(3).contains("strat-20200102T000000.log")
+    assertThat(entries(output.resolve("logs"))).hasSize(4).contains("strat-20200102T000000.log")
         .doesNotContain("strat-20200101T000000.log").contains("latest.log");
   }
 
