@@ -10,6 +10,9 @@ final class Subcommands {
   private Subcommands() {}
 
   static List<Object> all() {
-    return List.of(new org.openstrat.ops.ClusterCheckCommand());
+    return List.of(
+        new org.openstrat.generate.GenerateCommand(),
+        new org.openstrat.rules.RulesCommand(),
+        new org.openstrat.ops.ClusterCheckCommand());
   }
 }
