@@ -13,6 +13,7 @@ final class Subcommands {
     return List.of(
         new org.openstrat.generate.GenerateCommand(),
         new org.openstrat.rules.RulesCommand(),
+        new ValidateCommand(),
         new org.openstrat.ops.ClusterCheckCommand());
   }
 }

@@ -1,0 +1,29 @@
+package org.openstrat.ingest;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Every extract found in an input folder, read but not yet validated.
+ *
+ * @param inputDir the folder read
+ * @param extractDate {@code extract_date} from {@code extract.properties}; null when the file or
+ *     key is absent (the command line's {@code --extract-date} then has to supply it)
+ * @param raw per extract present: {@link Extract#rawSchema()} string columns in contract order,
+ *     then {@link Ingest#SOURCE_FILE} (path relative to the input folder), {@link Ingest#LINE}
+ *     (CSV: physical line of the record's first line, header = 1; Parquet: row number from 1 in its
+ *     file), {@link Ingest#RAW} (the text as read) and {@link Ingest#STRUCTURE_ERROR} (a {@code
+ *     Reason} name for a malformed CSV record, else null; its field columns are then null)
+ * @param files the files each extract was read from
+ * @param ignoredFiles files in the folder that are not an extract (reported, not read)
+ */
+public record RawExtracts(
+    Path inputDir,
+    LocalDate extractDate,
+    Map<Extract, Dataset<Row>> raw,
+    Map<Extract, List<Path>> files,
+    List<Path> ignoredFiles) {}

@@ -1,0 +1,631 @@
+package org.openstrat.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.openstrat.ingest.Extract;
+
+/**
+ * The quality report: per extract rows read = accepted + rejected with counts per reason, rows
+ * outside the scoring window, merged spells, files ignored, population exclusions, linkage per PCN
+ * and every threshold breach. {@link #compute} runs Spark jobs (counts), so the command layer calls
+ * it; stages never do. Holds counts and codes only, never a patient row.
+ */
+public final class QualityReport {
+
+  /** Extracts whose rows are checked for linkage to the registered list. */
+  public static final List<Extract> LINKED_EXTRACTS =
+      List.of(
+          Extract.APC_SPELLS,
+          Extract.AE_ATTENDANCES,
+          Extract.OP_APPOINTMENTS,
+          Extract.SOCIAL_CARE,
+          Extract.HOUSING);
+
+  /**
+   * One extract's reconciliation.
+   *
+   * @param spells apc_spells only: spells after merging episodes (else -1)
+   */
+  public record ExtractCounts(
+      Extract extract,
+      List<String> files,
+      long read,
+      long accepted,
+      Map<Reason, Long> rejected,
+      long outsideWindow,
+      long spells) {
+
+    public long rejectedTotal() {
+      return rejected.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Rejected as defects (dataset-rule set-asides excluded). */
+    public long defects() {
+      return rejected.entrySet().stream()
+          .filter(en -> en.getKey().isDefect())
+          .mapToLong(Map.Entry::getValue)
+          .sum();
+    }
+
+    public double rejectRate() {
+      return read == 0 ? 0 : (double) defects() / read;
+    }
+
+    /** apc_spells: episode rows merged into another row of the same spell. */
+    public long mergedEpisodes() {
+      return spells < 0 ? 0 : accepted - spells;
+    }
+
+    /**
+     * Share of rows that passed the field and duplicate checks whose NHS number is registered;
+     * null if not a linked extract or no such rows.
+     */
+    public Double linkageRate() {
+      if (!LINKED_EXTRACTS.contains(extract)) {
+        return null;
+      }
+      long unlinked = rejected.getOrDefault(Reason.UNREGISTERED_PATIENT, 0L);
+      long linked = accepted;
+      for (Map.Entry<Reason, Long> en : rejected.entrySet()) {
+        if (!en.getKey().isDefect()) {
+          linked += en.getValue();
+        }
+      }
+      return linked + unlinked == 0 ? null : (double) linked / (linked + unlinked);
+    }
+
+    public boolean reconciles() {
+      return read == accepted + rejectedTotal();
+    }
+  }
+
+  /** Per PCN: population size and, per linked extract, how many of them it has a row for. */
+  public record PcnLinkage(String pcnCode, long population, Map<Extract, Long> found) {
+    public double share(Extract e) {
+      return population == 0 ? 0 : (double) found.getOrDefault(e, 0L) / population;
+    }
+  }
+
+  /** A threshold breach: which key, for what, the value and the limit. */
+  public record Breach(String threshold, String subject, double value, double limit) {
+    public String message() {
+      if (threshold.equals("quality.required_extracts")) {
+        return threshold + ": " + subject + " is missing";
+      }
+      boolean max = threshold.startsWith("quality.max");
+      return String.format(
+          Locale.ROOT,
+          "%s: %s is %.4f, %s %.4f by %.4f",
+          threshold,
+          subject,
+          value,
+          max ? "above the maximum" : "below the minimum",
+          limit,
+          Math.abs(value - limit));
+    }
+  }
+
+  private final LocalDate asOf;
+  private final LocalDate extractDate;
+  private final QualityConfig config;
+  private final Map<Extract, ExtractCounts> extracts;
+  private final List<String> ignoredFiles;
+  private final long patientsAccepted;
+  private final Map<String, Long> exclusions;
+  private final long population;
+  private final long nationalOptOuts;
+  private final List<String> practicesWithoutPcn;
+  private final List<PcnLinkage> linkage;
+  private final List<Breach> breaches;
+
+  public QualityReport(
+      LocalDate asOf,
+      LocalDate extractDate,
+      QualityConfig config,
+      Map<Extract, ExtractCounts> extracts,
+      List<String> ignoredFiles,
+      long patientsAccepted,
+      Map<String, Long> exclusions,
+      long population,
+      long nationalOptOuts,
+      List<String> practicesWithoutPcn,
+      List<PcnLinkage> linkage) {
+    this.asOf = asOf;
+    this.extractDate = extractDate;
+    this.config = config;
+    this.extracts = Collections.unmodifiableMap(new EnumMap<>(extracts));
+    this.ignoredFiles = List.copyOf(ignoredFiles);
+    this.patientsAccepted = patientsAccepted;
+    this.exclusions = Collections.unmodifiableMap(new LinkedHashMap<>(exclusions));
+    this.population = population;
+    this.nationalOptOuts = nationalOptOuts;
+    this.practicesWithoutPcn = List.copyOf(practicesWithoutPcn);
+    this.linkage = List.copyOf(linkage);
+    this.breaches = List.copyOf(findBreaches());
+  }
+
+  /**
+   * Counts everything (Spark actions: about one pass over each extract's labels, which the command
+   * caches, plus the patients and linked extracts for population and linkage). Prints one progress
+   * line per extract and one for the population to {@code progress} (null for none).
+   *
+   * @param population {@link Population#build}'s result for this run
+   */
+  public static QualityReport compute(Validated v, Dataset<Row> population, PrintWriter progress) {
+    Map<Extract, ExtractCounts> counts = new EnumMap<>(Extract.class);
+    for (Map.Entry<Extract, Dataset<Row>> en : v.labels().entrySet()) {
+      Extract e = en.getKey();
+      long t0 = System.nanoTime();
+      List<Row> rows =
+          en.getValue()
+              .groupBy(col(Validate.REASON))
+              .agg(count(lit(1)).as("n"), sum(when(col(Validate.OUTSIDE_WINDOW), 1).otherwise(0)))
+              .collectAsList();
+      long read = 0;
+      long accepted = 0;
+      long outside = 0;
+      Map<Reason, Long> rejected = new EnumMap<>(Reason.class);
+      for (Row r : rows) {
+        long n = r.getLong(1);
+        read += n;
+        if (r.isNullAt(0)) {
+          accepted = n;
+          outside = r.isNullAt(2) ? 0 : r.getLong(2);
+        } else {
+          rejected.put(Reason.valueOf(r.getString(0)), n);
+        }
+      }
+      long spells = e == Extract.APC_SPELLS ? v.accepted().get(e).count() : -1;
+      List<String> files = new ArrayList<>();
+      for (Path p : v.raw().files().getOrDefault(e, List.of())) {
+        files.add(v.raw().inputDir().relativize(p).toString());
+      }
+      counts.put(e, new ExtractCounts(e, files, read, accepted, rejected, outside, spells));
+      progress(progress, "validate." + e.fileName(), read, accepted, t0);
+    }
+
+    long t0 = System.nanoTime();
+    Dataset<Row> classified = Population.classify(v, v.asOf(), v.config());
+    Map<String, Long> exclusions = new LinkedHashMap<>();
+    long patientsAccepted = 0;
+    for (Population.Exclusion x : Population.Exclusion.values()) {
+      exclusions.put(x.name(), 0L);
+    }
+    for (Row r : classified.groupBy(col(Population.EXCLUSION)).count().collectAsList()) {
+      patientsAccepted += r.getLong(1);
+      if (!r.isNullAt(0)) {
+        exclusions.put(r.getString(0), r.getLong(1));
+      }
+    }
+    ExtractCounts pc = counts.get(Extract.PATIENTS);
+    exclusions.put(
+        Reason.PRACTICE_WITHOUT_PCN.name(),
+        pc == null ? 0 : pc.rejected().getOrDefault(Reason.PRACTICE_WITHOUT_PCN, 0L));
+
+    List<String> withoutPcn = new ArrayList<>();
+    Dataset<Row> practices = v.accepted().get(Extract.PRACTICES);
+    for (Row r :
+        practices
+            .select(col("practice_code"))
+            .distinct()
+            .except(v.practicePcn().select(col("practice_code")))
+            .orderBy(col("practice_code"))
+            .collectAsList()) {
+      withoutPcn.add(r.getString(0));
+    }
+
+    Dataset<Row> pop = population.select(col("nhs_number"), col("pcn_code"), col("national_opt_out"))
+        .cache();
+    Map<String, long[]> perPcn = new TreeMap<>();
+    long popSize = 0;
+    long nationalOptOuts = 0;
+    for (Row r :
+        pop.groupBy(col("pcn_code"))
+            .agg(count(lit(1)), sum(when(col("national_opt_out"), 1).otherwise(0)))
+            .collectAsList()) {
+      String pcn = r.isNullAt(0) ? "" : r.getString(0);
+      perPcn.put(pcn, new long[] {r.getLong(1)});
+      popSize += r.getLong(1);
+      nationalOptOuts += r.isNullAt(2) ? 0 : r.getLong(2);
+    }
+    Map<String, Map<Extract, Long>> found = new TreeMap<>();
+    Dataset<Row> seen = null;
+    for (Extract e : LINKED_EXTRACTS) {
+      Dataset<Row> a = v.accepted().get(e);
+      if (a == null) {
+        continue;
+      }
+      Dataset<Row> s = a.select(col("nhs_number").as("_nhs"), lit(e.name()).as("_extract"));
+      seen = seen == null ? s : seen.union(s);
+    }
+    if (seen != null) {
+      Dataset<Row> linked = pop.join(seen.distinct(), pop.col("nhs_number").equalTo(col("_nhs")));
+      for (Row r :
+          linked.groupBy(col("pcn_code"), col("_extract"))
+              .agg(countDistinct(col("nhs_number")))
+              .collectAsList()) {
+        String pcn = r.isNullAt(0) ? "" : r.getString(0);
+        found.computeIfAbsent(pcn, k -> new EnumMap<>(Extract.class))
+            .put(Extract.valueOf(r.getString(1)), r.getLong(2));
+      }
+    }
+    pop.unpersist();
+    List<PcnLinkage> linkage = new ArrayList<>();
+    for (Map.Entry<String, long[]> en : perPcn.entrySet()) {
+      linkage.add(
+          new PcnLinkage(en.getKey(), en.getValue()[0], found.getOrDefault(en.getKey(), Map.of())));
+    }
+    progress(progress, "population", patientsAccepted, popSize, t0);
+
+    List<String> ignored =
+        v.raw().ignoredFiles().stream().map(Path::toString).sorted().toList();
+    return new QualityReport(
+        v.asOf(),
+        v.extractDate(),
+        v.config(),
+        counts,
+        ignored,
+        patientsAccepted,
+        exclusions,
+        popSize,
+        nationalOptOuts,
+        withoutPcn,
+        linkage);
+  }
+
+  private static void progress(PrintWriter out, String stage, long in, long outRows, long t0) {
+    if (out != null) {
+      out.printf(
+          Locale.ROOT,
+          "stage %s rows_in=%d rows_out=%d seconds=%.1f%n",
+          stage,
+          in,
+          outRows,
+          (System.nanoTime() - t0) / 1e9);
+      out.flush();
+    }
+  }
+
+  private List<Breach> findBreaches() {
+    List<Breach> out = new ArrayList<>();
+    for (Extract e : Extract.values()) {
+      if (config.requiredExtracts().contains(e) && !extracts.containsKey(e)) {
+        out.add(new Breach("quality.required_extracts", e.fileName(), 0, 0));
+      }
+    }
+    for (ExtractCounts c : extracts.values()) {
+      if (c.rejectRate() > config.maxRejectRate()) {
+        out.add(
+            new Breach(
+                "quality.max_reject_rate",
+                c.extract().fileName() + " reject rate",
+                c.rejectRate(),
+                config.maxRejectRate()));
+      }
+      Double link = c.linkageRate();
+      if (link != null && link < config.minLinkageRate()) {
+        out.add(
+            new Breach(
+                "quality.min_linkage_rate",
+                c.extract().fileName() + " rows linking to a registered patient",
+                link,
+                config.minLinkageRate()));
+      }
+    }
+    return out;
+  }
+
+  public List<Breach> breaches() {
+    return breaches;
+  }
+
+  public Map<Extract, ExtractCounts> extracts() {
+    return extracts;
+  }
+
+  public List<String> ignoredFiles() {
+    return ignoredFiles;
+  }
+
+  public Map<String, Long> exclusions() {
+    return exclusions;
+  }
+
+  public long population() {
+    return population;
+  }
+
+  public long patientsAccepted() {
+    return patientsAccepted;
+  }
+
+  public long nationalOptOuts() {
+    return nationalOptOuts;
+  }
+
+  public List<String> practicesWithoutPcn() {
+    return practicesWithoutPcn;
+  }
+
+  public List<PcnLinkage> linkage() {
+    return linkage;
+  }
+
+  public LocalDate asOf() {
+    return asOf;
+  }
+
+  public LocalDate extractDate() {
+    return extractDate;
+  }
+
+  /** The report as JSON (quality/report.json). */
+  public String toJson() {
+    Json j = new Json();
+    j.open('{');
+    j.field("as_of").str(asOf.toString());
+    j.field("extract_date").str(extractDate.toString());
+    j.field("thresholds").open('{');
+    j.field("quality.max_reject_rate").num(config.maxRejectRate());
+    j.field("quality.min_linkage_rate").num(config.minLinkageRate());
+    j.field("quality.required_extracts").open('[');
+    for (Extract e : Extract.values()) {
+      if (config.requiredExtracts().contains(e)) {
+        j.item().str(e.fileName());
+      }
+    }
+    j.close(']');
+    j.field("population.min_age").num(config.minAge());
+    j.field("population.national_opt_out_planning_only")
+        .raw(Boolean.toString(config.nationalOptOutExcludedFromPlanning()));
+    j.close('}');
+    j.field("passed").raw(Boolean.toString(breaches.isEmpty()));
+    j.field("breaches").open('[');
+    for (Breach b : breaches) {
+      j.item().open('{');
+      j.field("threshold").str(b.threshold());
+      j.field("subject").str(b.subject());
+      j.field("value").num(b.value());
+      j.field("limit").num(b.limit());
+      j.field("message").str(b.message());
+      j.close('}');
+    }
+    j.close(']');
+    j.field("extracts").open('{');
+    for (ExtractCounts c : extracts.values()) {
+      j.field(c.extract().fileName()).open('{');
+      j.field("files").open('[');
+      for (String f : c.files()) {
+        j.item().str(f);
+      }
+      j.close(']');
+      j.field("rows_read").num(c.read());
+      j.field("rows_accepted").num(c.accepted());
+      j.field("rows_rejected").num(c.rejectedTotal());
+      j.field("reconciled").raw(Boolean.toString(c.reconciles()));
+      j.field("rows_rejected_as_defects").num(c.defects());
+      j.field("reject_rate").num(c.rejectRate());
+      j.field("rows_outside_scoring_window").num(c.outsideWindow());
+      if (c.spells() >= 0) {
+        j.field("spells").num(c.spells());
+        j.field("merged_episodes").num(c.mergedEpisodes());
+      }
+      if (c.linkageRate() != null) {
+        j.field("linkage_rate").num(c.linkageRate());
+      }
+      j.field("rejected_by_reason").open('{');
+      for (Map.Entry<Reason, Long> en : c.rejected().entrySet()) {
+        j.field(en.getKey().name()).num(en.getValue());
+      }
+      j.close('}');
+      j.close('}');
+    }
+    j.close('}');
+    j.field("files_not_an_extract").open('[');
+    for (String f : ignoredFiles) {
+      j.item().str(f);
+    }
+    j.close(']');
+    j.field("population").open('{');
+    j.field("patients_accepted").num(patientsAccepted);
+    j.field("exclusions").open('{');
+    for (Map.Entry<String, Long> en : exclusions.entrySet()) {
+      j.field(en.getKey()).num(en.getValue());
+    }
+    j.close('}');
+    j.field("population").num(population);
+    j.field("national_opt_outs_in_population").num(nationalOptOuts);
+    j.field("practices_without_pcn").open('[');
+    for (String p : practicesWithoutPcn) {
+      j.item().str(p);
+    }
+    j.close(']');
+    j.close('}');
+    j.field("linkage_by_pcn").open('[');
+    for (PcnLinkage l : linkage) {
+      j.item().open('{');
+      j.field("pcn_code").str(l.pcnCode());
+      j.field("population").num(l.population());
+      for (Extract e : LINKED_EXTRACTS) {
+        if (extracts.containsKey(e)) {
+          j.field(e.fileName() + "_share").num(l.share(e));
+        }
+      }
+      j.close('}');
+    }
+    j.close(']');
+    j.close('}');
+    return j.toString() + "\n";
+  }
+
+  /** The report as a flat CSV for a spreadsheet (quality/report.csv): section,subject,item,value. */
+  public String toCsv() {
+    StringBuilder sb = new StringBuilder("section,subject,item,value\n");
+    row(sb, "run", "", "as_of", asOf.toString());
+    row(sb, "run", "", "extract_date", extractDate.toString());
+    row(sb, "run", "", "passed", Boolean.toString(breaches.isEmpty()));
+    for (Breach b : breaches) {
+      row(sb, "breach", b.threshold(), b.subject(), b.message());
+    }
+    for (ExtractCounts c : extracts.values()) {
+      String e = c.extract().fileName();
+      row(sb, "rows", e, "read", Long.toString(c.read()));
+      row(sb, "rows", e, "accepted", Long.toString(c.accepted()));
+      row(sb, "rows", e, "rejected", Long.toString(c.rejectedTotal()));
+      row(sb, "rows", e, "outside_scoring_window", Long.toString(c.outsideWindow()));
+      row(sb, "rows", e, "reject_rate", fmt(c.rejectRate()));
+      if (c.spells() >= 0) {
+        row(sb, "rows", e, "spells", Long.toString(c.spells()));
+        row(sb, "rows", e, "merged_episodes", Long.toString(c.mergedEpisodes()));
+      }
+      if (c.linkageRate() != null) {
+        row(sb, "rows", e, "linkage_rate", fmt(c.linkageRate()));
+      }
+      for (Map.Entry<Reason, Long> en : c.rejected().entrySet()) {
+        row(sb, "rejected", e, en.getKey().name(), Long.toString(en.getValue()));
+      }
+    }
+    for (String f : ignoredFiles) {
+      row(sb, "ignored", "not an extract", f, "");
+    }
+    row(sb, "population", "", "patients_accepted", Long.toString(patientsAccepted));
+    for (Map.Entry<String, Long> en : exclusions.entrySet()) {
+      row(sb, "exclusion", "", en.getKey(), Long.toString(en.getValue()));
+    }
+    row(sb, "population", "", "population", Long.toString(population));
+    row(sb, "population", "", "national_opt_outs_in_population", Long.toString(nationalOptOuts));
+    for (String p : practicesWithoutPcn) {
+      row(sb, "practice_without_pcn", p, "", "");
+    }
+    for (PcnLinkage l : linkage) {
+      row(sb, "linkage", l.pcnCode(), "population", Long.toString(l.population()));
+      for (Extract e : LINKED_EXTRACTS) {
+        if (extracts.containsKey(e)) {
+          row(sb, "linkage", l.pcnCode(), e.fileName() + "_share", fmt(l.share(e)));
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String fmt(double d) {
+    return String.format(Locale.ROOT, "%.6f", d);
+  }
+
+  private static void row(StringBuilder sb, String... cells) {
+    for (int i = 0; i < cells.length; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      String c = cells[i];
+      if (c.contains(",") || c.contains("\"") || c.contains("\n")) {
+        sb.append('"').append(c.replace("\"", "\"\"")).append('"');
+      } else {
+        sb.append(c);
+      }
+    }
+    sb.append('\n');
+  }
+
+  /** A tiny JSON writer: the report has no library dependency and a stable key order. */
+  private static final class Json {
+    private final StringBuilder sb = new StringBuilder();
+    private final ArrayList<Boolean> first = new ArrayList<>();
+
+    Json open(char c) {
+      sb.append(c);
+      first.add(true);
+      return this;
+    }
+
+    Json close(char c) {
+      first.remove(first.size() - 1);
+      sb.append(c);
+      return this;
+    }
+
+    private void comma() {
+      int i = first.size() - 1;
+      if (first.get(i)) {
+        first.set(i, false);
+      } else {
+        sb.append(',');
+      }
+    }
+
+    Json field(String name) {
+      comma();
+      quote(name);
+      sb.append(':');
+      return this;
+    }
+
+    Json item() {
+      comma();
+      return this;
+    }
+
+    Json str(String s) {
+      quote(s);
+      return this;
+    }
+
+    Json num(double d) {
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        sb.append((long) d);
+      } else {
+        sb.append(String.format(Locale.ROOT, "%.6f", d));
+      }
+      return this;
+    }
+
+    Json raw(String s) {
+      sb.append(s);
+      return this;
+    }
+
+    private void quote(String s) {
+      sb.append('"');
+      for (char ch : s.toCharArray()) {
+        switch (ch) {
+          case '"' -> sb.append("\\\"");
+          case '\\' -> sb.append("\\\\");
+          case '\n' -> sb.append("\\n");
+          case '\r' -> sb.append("\\r");
+          case '\t' -> sb.append("\\t");
+          default -> {
+            if (ch < 0x20) {
+              sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+              sb.append(ch);
+            }
+          }
+        }
+      }
+      sb.append('"');
+    }
+
+    @Override
+    public String toString() {
+      return sb.toString();
+    }
+  }
+}

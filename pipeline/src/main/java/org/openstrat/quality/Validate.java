@@ -1,0 +1,367 @@
+package org.openstrat.quality;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_except;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.openstrat.cli.ExitCode;
+import org.openstrat.cli.StratException;
+import org.openstrat.ingest.Extract;
+import org.openstrat.ingest.Ingest;
+import org.openstrat.ingest.RawExtracts;
+
+/**
+ * The quality stage: decides, row by row, what is used (docs/data-contract.md, "Row checks"). A
+ * function from raw Datasets to labelled and typed Datasets; it reads, writes and counts nothing.
+ *
+ * <p>Per extract the plan is one pass and one shuffle: field checks are column expressions, the
+ * reference checks are joins against broadcast key sets (practice codes, registered NHS numbers),
+ * and the duplicate checks and dataset rules are windows partitioned by the key (or the social-care
+ * local authority) and then by all fields, which Spark runs on the same partitioning.
+ */
+public final class Validate {
+  /** Label column: the {@link Reason} name, null when the row is accepted. */
+  public static final String REASON = "reason";
+  /** Label column: accepted but dated after the as-of date (outside the scoring window). */
+  public static final String OUTSIDE_WINDOW = "outside_window";
+  /** Rejected-row columns. */
+  public static final String EXTRACT = "extract";
+  public static final String SOURCE_FILE = "source_file";
+  public static final String LINE = "line";
+  public static final String RAW = "raw";
+
+  private static final String FIELD = "_field_reason";
+  private static final String REF_KEY = "_ref_key";
+  private static final String PCN_KEY = "_pcn_key";
+  private static final String LATEST = "_latest_submission";
+  private static final String FIRST = "_first_of_key";
+  private static final String ROW_NUMBER = "_row_number";
+
+  private Validate() {}
+
+  /**
+   * Labels and types every extract.
+   *
+   * @param raw what {@link Ingest#read} found
+   * @param asOf the scoring date; must not be after {@code extractDate}
+   * @param extractDate the extract date; a date after it is {@code DATE_AFTER_EXTRACT}
+   * @param cfg thresholds and population rules (not used to reject rows; carried for the report)
+   * @throws StratException exit 2 when as-of is after the extract date
+   */
+  public static Validated apply(
+      RawExtracts raw, LocalDate asOf, LocalDate extractDate, QualityConfig cfg) {
+    if (asOf.isAfter(extractDate)) {
+      throw new StratException(
+          ExitCode.USAGE, "--as-of " + asOf + " is after the extract date " + extractDate);
+    }
+    Map<Extract, Dataset<Row>> in = raw.raw();
+    Dataset<Row> practicesRaw = in.get(Extract.PRACTICES);
+    Dataset<Row> patientsRaw = in.get(Extract.PATIENTS);
+    if (practicesRaw == null || patientsRaw == null) {
+      throw StratException.input("Cannot validate " + raw.inputDir()
+          + ": the practices and patients extracts are both required");
+    }
+    Dataset<Row> practiceCodes =
+        practicesRaw.select(col("practice_code").as(REF_KEY)).where(col(REF_KEY).isNotNull())
+            .distinct();
+    Dataset<Row> registered =
+        patientsRaw.select(col("nhs_number").as(REF_KEY)).where(col(REF_KEY).isNotNull())
+            .distinct();
+
+    Map<Extract, Dataset<Row>> accepted = new EnumMap<>(Extract.class);
+    Map<Extract, Dataset<Row>> labels = new EnumMap<>(Extract.class);
+
+    Dataset<Row> practicesLabelled =
+        label(Extract.PRACTICES, practicesRaw, asOf, extractDate, null, null);
+    Dataset<Row> practicesAccepted = typed(Extract.PRACTICES, practicesLabelled);
+    Dataset<Row> practicePcn = practicePcnOn(practicesAccepted, asOf);
+
+    for (Map.Entry<Extract, Dataset<Row>> en : in.entrySet()) {
+      Extract e = en.getKey();
+      Dataset<Row> labelled;
+      if (e == Extract.PRACTICES) {
+        labelled = practicesLabelled;
+      } else if (e == Extract.PATIENTS) {
+        labelled = label(e, en.getValue(), asOf, extractDate, practiceCodes, practicePcn);
+      } else if (e.isPatientLevel()) {
+        labelled = label(e, en.getValue(), asOf, extractDate, registered, null);
+      } else {
+        labelled = label(e, en.getValue(), asOf, extractDate, null, null);
+      }
+      Dataset<Row> t = e == Extract.PRACTICES ? practicesAccepted : typed(e, labelled);
+      accepted.put(e, e == Extract.APC_SPELLS ? mergeEpisodes(t) : t);
+      labels.put(e, labelsOf(labelled));
+    }
+    return new Validated(
+        asOf,
+        extractDate,
+        cfg,
+        raw,
+        Collections.unmodifiableMap(accepted),
+        Collections.unmodifiableMap(labels),
+        practicePcn);
+  }
+
+  /**
+   * The practice mapping valid on {@code asOf}: start_date on or before it, end_date null or after
+   * it, and a PCN code. When two rows overlap, the later start wins.
+   */
+  public static Dataset<Row> practicePcnOn(Dataset<Row> practicesTyped, LocalDate asOf) {
+    Column d = lit(Date.valueOf(asOf));
+    WindowSpec w =
+        Window.partitionBy(col("practice_code"))
+            .orderBy(col("start_date").desc(), col(Ingest.SOURCE_FILE), col(Ingest.LINE));
+    return practicesTyped
+        .where(
+            col("start_date").leq(d)
+                .and(col("end_date").isNull().or(col("end_date").gt(d)))
+                .and(col("pcn_code").isNotNull()))
+        .withColumn(ROW_NUMBER, row_number().over(w))
+        .where(col(ROW_NUMBER).equalTo(1))
+        .select(Extract.PRACTICES.columns().stream().map(Validate::c).toArray(Column[]::new));
+  }
+
+  // ---- labelling ----
+
+  /**
+   * The raw rows with {@link #REASON} and {@link #OUTSIDE_WINDOW}.
+   *
+   * @param refKeys for patients the known practice codes, for other patient-level extracts the
+   *     registered NHS numbers; one column {@code _ref_key}
+   * @param practicePcn for patients: the practices mapped to a PCN on the as-of date
+   */
+  static Dataset<Row> label(
+      Extract e,
+      Dataset<Row> raw,
+      LocalDate asOf,
+      LocalDate extractDate,
+      Dataset<Row> refKeys,
+      Dataset<Row> practicePcn) {
+    List<ColumnRule> rules = ColumnRule.forExtract(e);
+    Dataset<Row> d = raw.withColumn(FIELD, fieldReason(rules, extractDate));
+    Column ok = col(FIELD).isNull();
+
+    // 4. references (computed first: a broadcast join needs no shuffle)
+    Column ref = lit(null).cast(DataTypes.StringType);
+    if (refKeys != null) {
+      String on = e == Extract.PATIENTS ? "practice_code" : "nhs_number";
+      Reason why = e == Extract.PATIENTS ? Reason.UNKNOWN_PRACTICE : Reason.UNREGISTERED_PATIENT;
+      d = d.join(broadcast(refKeys), d.col(on).equalTo(refKeys.col(REF_KEY)), "left_outer");
+      ref = when(col(REF_KEY).isNull(), lit(why.name()));
+    }
+    Column rule = lit(null).cast(DataTypes.StringType);
+    if (practicePcn != null) {
+      Dataset<Row> mapped = practicePcn.select(col("practice_code").as(PCN_KEY));
+      d = d.join(broadcast(mapped), d.col("practice_code").equalTo(mapped.col(PCN_KEY)),
+          "left_outer");
+      rule = when(col(PCN_KEY).isNull(), lit(Reason.PRACTICE_WITHOUT_PCN.name()));
+    }
+
+    // 5. social care: each local authority's latest submission (duplicates share their original's
+    // submission date, so computing this before the duplicate check changes nothing).
+    if (e == Extract.SOCIAL_CARE) {
+      Column sub = Checks.parseDate(col("submission_date"));
+      d = d.withColumn(LATEST,
+          max(when(ok.and(ref.isNull()), sub)).over(Window.partitionBy(col("la_code"))));
+      rule = when(sub.lt(col(LATEST)), lit(Reason.SUPERSEDED_SUBMISSION.name()));
+    }
+
+    // 3. duplicates, among rows whose fields are valid; earlier = lower (file, line)
+    Column[] order = {col(Ingest.SOURCE_FILE), col(Ingest.LINE)};
+    Column[] all = e.columns().stream().map(Validate::c).toArray(Column[]::new);
+    List<String> key = ColumnRule.key(e);
+    Column dup = lit(null).cast(DataTypes.StringType);
+    Column rowDup = when(col(ROW_NUMBER).gt(1), lit(Reason.DUPLICATE_ROW.name()));
+    if (!key.isEmpty()) {
+      Column identity =
+          e == Extract.APC_SPELLS ? struct(col("nhs_number"), col("admission_date")) : struct(all);
+      WindowSpec byKey =
+          Window.partitionBy(key.stream().map(Validate::c).toArray(Column[]::new)).orderBy(order);
+      d = d.withColumn(FIRST, first(when(ok, identity), true).over(byKey));
+      dup = rowDup.when(identity.eqNullSafe(col(FIRST)).unary_$bang(),
+          lit(Reason.DUPLICATE_KEY.name()));
+    } else {
+      dup = rowDup;
+    }
+    d = d.withColumn(ROW_NUMBER, row_number().over(Window.partitionBy(all).orderBy(order)));
+
+    Column reason =
+        when(ok.unary_$bang(), col(FIELD))
+            .otherwise(
+                org.apache.spark.sql.functions.coalesce(dup, ref, rule));
+    d = d.withColumn(REASON, reason);
+    String w = ColumnRule.windowDate(e);
+    Column outside =
+        w == null
+            ? lit(false)
+            : col(REASON).isNull().and(Checks.parseDate(col(w)).gt(lit(Date.valueOf(asOf))));
+    d = d.withColumn(OUTSIDE_WINDOW, org.apache.spark.sql.functions.coalesce(outside, lit(false)));
+    List<Column> keep = new ArrayList<>(List.of(all));
+    keep.add(col(Ingest.SOURCE_FILE));
+    keep.add(col(Ingest.LINE));
+    keep.add(col(Ingest.RAW));
+    keep.add(col(REASON));
+    keep.add(col(OUTSIDE_WINDOW));
+    return d.select(keep.toArray(new Column[0]));
+  }
+
+  /** Structure error, then each column's checks in contract order: the first failure. */
+  static Column fieldReason(List<ColumnRule> rules, LocalDate extractDate) {
+    Column r = when(col(Ingest.STRUCTURE_ERROR).isNotNull(), col(Ingest.STRUCTURE_ERROR));
+    Column min = lit(Date.valueOf(Checks.MIN_DATE));
+    Column max = lit(Date.valueOf(extractDate));
+    for (ColumnRule rule : rules) {
+      Column v = col(rule.name());
+      if (rule.required()) {
+        r = r.when(v.isNull(), lit(Reason.MISSING_VALUE.name()));
+      }
+      Column present = v.isNotNull();
+      switch (rule.kind()) {
+        case TEXT -> { }
+        case NHS -> r = r.when(present.and(Checks.nhsNumberValid(v).unary_$bang()),
+            lit(Reason.INVALID_NHS_NUMBER.name()));
+        case DATE -> {
+          Column parsed = Checks.parseDate(v);
+          r = r.when(present.and(parsed.isNull()), lit(Reason.UNPARSABLE_DATE.name()))
+              .when(present.and(parsed.lt(min)), lit(Reason.DATE_BEFORE_1900.name()));
+          if (rule.futureIsDefect()) {
+            r = r.when(present.and(parsed.gt(max)), lit(Reason.DATE_AFTER_EXTRACT.name()));
+          }
+        }
+        case SNOMED -> r = r.when(present.and(Checks.snomedConceptIdValid(v).unary_$bang()),
+            lit(Reason.INVALID_SNOMED.name()));
+        case ICD10 -> r = r.when(
+            present.and(Checks.icd10Valid(Checks.normaliseIcd10(v)).unary_$bang()),
+            lit(Reason.INVALID_ICD10.name()));
+        case ICD10_LIST -> r = r.when(present.and(Checks.icd10ListValid(v).unary_$bang()),
+            lit(Reason.INVALID_ICD10.name()));
+        case ADMISSION_METHOD -> r = r.when(
+            present.and(v.isin(Checks.ADMISSION_METHODS.toArray()).unary_$bang()),
+            lit(Reason.INVALID_ADMISSION_METHOD.name()));
+        case ATTENDANCE_STATUS -> r = r.when(
+            present.and(v.isin(Checks.ATTENDANCE_STATUSES.toArray()).unary_$bang()),
+            lit(Reason.INVALID_ATTENDANCE_STATUS.name()));
+        case PATTERN -> r = r.when(present.and(v.rlike(rule.pattern()).unary_$bang()),
+            lit(Reason.INVALID_VALUE.name()));
+        case SET -> r = r.when(present.and(v.isin(rule.values().toArray()).unary_$bang()),
+            lit(Reason.INVALID_VALUE.name()));
+        case FLAG -> r = r.when(present.and(v.isin("Y", "N").unary_$bang()),
+            lit(Reason.INVALID_VALUE.name()));
+        case NUMBER -> r = r.when(present.and(
+                v.rlike("^[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?$").unary_$bang()),
+            lit(Reason.INVALID_VALUE.name()));
+        case INT -> r = r.when(present.and(v.rlike("^(10|[1-9])$").unary_$bang()),
+            lit(Reason.INVALID_VALUE.name()));
+        default -> throw new IllegalStateException("unhandled " + rule.kind());
+      }
+    }
+    return r;
+  }
+
+  private static Dataset<Row> labelsOf(Dataset<Row> labelled) {
+    Column rejected = col(REASON).isNotNull();
+    return labelled.select(
+        col(REASON),
+        col(OUTSIDE_WINDOW),
+        when(rejected, col(Ingest.SOURCE_FILE)).as(SOURCE_FILE),
+        when(rejected, col(Ingest.LINE)).as(LINE),
+        when(rejected, col(Ingest.RAW)).as(RAW));
+  }
+
+  // ---- typing ----
+
+  /** Accepted rows in {@link Extract#typedSchema()} form, then {@code _source_file}, {@code _line}. */
+  static Dataset<Row> typed(Extract e, Dataset<Row> labelled) {
+    List<Column> cols = new ArrayList<>();
+    List<ColumnRule> rules = ColumnRule.forExtract(e);
+    for (int i = 0; i < rules.size(); i++) {
+      ColumnRule rule = rules.get(i);
+      StructField f = e.typedSchema().fields()[i];
+      Column v = col(rule.name());
+      Column t =
+          switch (rule.kind()) {
+            case DATE -> Checks.parseDate(v);
+            case FLAG -> v.equalTo(lit("Y"));
+            case ICD10 -> Checks.normaliseIcd10(v);
+            case ICD10_LIST -> Checks.normaliseIcd10List(v);
+            default -> v;
+          };
+      cols.add(t.cast(f.dataType()).as(f.name()));
+    }
+    cols.add(col(Ingest.SOURCE_FILE));
+    cols.add(col(Ingest.LINE));
+    return labelled.where(col(REASON).isNull()).select(cols.toArray(new Column[0]));
+  }
+
+  /**
+   * Merges SUS consultant episodes into spells: rows sharing spell_id (and, by the duplicate
+   * check, nhs_number and admission_date) become one row with the first episode's method and
+   * primary diagnosis, the latest discharge date, and every episode's other diagnoses as a sorted,
+   * distinct secondary list.
+   */
+  static Dataset<Row> mergeEpisodes(Dataset<Row> apc) {
+    Column order = struct(col(Ingest.SOURCE_FILE), col(Ingest.LINE));
+    Column firstEpisode =
+        min_by(
+            struct(
+                col("nhs_number"),
+                col("provider_code"),
+                col("admission_date"),
+                col("admission_method"),
+                col("primary_diagnosis"),
+                col(Ingest.SOURCE_FILE),
+                col(Ingest.LINE)),
+            order);
+    Dataset<Row> g =
+        apc.groupBy(col("spell_id"))
+            .agg(
+                firstEpisode.as("_f"),
+                max(col("discharge_date")).as("discharge_date"),
+                flatten(
+                        collect_list(
+                            concat(col("secondary_diagnoses"), array(col("primary_diagnosis")))))
+                    .as("_dx"));
+    return g.select(
+        col("_f.nhs_number").as("nhs_number"),
+        col("spell_id"),
+        col("_f.provider_code").as("provider_code"),
+        col("_f.admission_date").as("admission_date"),
+        col("discharge_date"),
+        col("_f.admission_method").as("admission_method"),
+        col("_f.primary_diagnosis").as("primary_diagnosis"),
+        array_sort(array_except(col("_dx"), array(col("_f.primary_diagnosis"))))
+            .as("secondary_diagnoses"),
+        col("_f." + Ingest.SOURCE_FILE).as(Ingest.SOURCE_FILE),
+        col("_f." + Ingest.LINE).as(Ingest.LINE));
+  }
+
+  private static Column c(String name) {
+    return col(name);
+  }
+}
