@@ -1,0 +1,297 @@
+package org.openstrat.cli;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.openstrat.cohort.CohortConfig;
+import org.openstrat.config.Settings;
+import org.openstrat.ingest.Extract;
+import org.openstrat.ingest.Ingest;
+import org.openstrat.publish.Manifest;
+import org.openstrat.publish.Progress;
+import org.openstrat.publish.Pseudonymiser;
+import org.openstrat.publish.Publication;
+import org.openstrat.publish.Publisher;
+import org.openstrat.quality.QualityConfig;
+import org.openstrat.quality.QualityReport;
+import org.openstrat.quality.Reason;
+import org.openstrat.rules.RuleSet;
+import org.openstrat.scores.Scores;
+import org.openstrat.spark.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code strat run}: the nightly job. ingest -> quality -> population -> scores -> cohorts ->
+ * publish, into OUTPUT/AS_OF/ made visible in one atomic step (see {@link Publication}).
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads the extracts in INPUT, checks them, scores every registered patient and publishes",
+      "OUTPUT/AS_OF/: cohort/ (Parquet), cohort_csv/ (one CSV per PCN and per ICC, for Excel),",
+      "scores/ (pseudonymised, needs a key), summary/ (small numbers suppressed), quality/,",
+      "manifest.json and _SUCCESS. Nothing is visible until everything is written and checked.",
+      "The pseudonymisation key is read from --key-file, or the file named by",
+      "STRAT_PSEUDO_KEY_FILE, or STRAT_PSEUDO_KEY; without one, scores/ is skipped with a warning."
+    },
+    footer = {
+      "",
+      "Example:",
+      "  strat run --input sample-data --output out",
+      "  STRAT_PSEUDO_KEY_FILE=/secure/strat.key strat run --input /data/extract --output /data/strat \\",
+      "      --as-of 2025-03-31 --config strat.properties",
+      "",
+      "Exit codes: 3 config/rules, 4 input, 5 quality threshold, 6 publish check (see README)."
+    })
+public final class RunCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--input", required = true, paramLabel = "DIR", description = "Extract folder.")
+  Path input;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR",
+      description = "Publication root; the run publishes OUTPUT/AS_OF/.")
+  Path output;
+
+  @Option(names = "--as-of", paramLabel = "DATE",
+      description = "Scoring date yyyy-MM-dd, on or before the extract date (default: the extract date).")
+  LocalDate asOf;
+
+  @Option(names = "--extract-date", paramLabel = "DATE",
+      description = "Overrides extract_date in INPUT/extract.properties.")
+  LocalDate extractDate;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Run configuration: quality.*, population.*, cohort.* keys (default: documented defaults).")
+  Path config;
+
+  @Option(names = "--key-file", paramLabel = "FILE",
+      description = "File holding the pseudonymisation key for scores/ (never pass the key itself).")
+  Path keyFile;
+
+  @Option(names = "--rules", paramLabel = "DIR",
+      description = "Rules folder (default: STRAT_HOME/rules or ./rules).")
+  Path rulesDir;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    Instant started = Instant.now(); // only for the run id and manifest timestamps
+
+    // Everything that can fail without Spark fails first.
+    Settings settings = config == null ? Settings.empty() : Settings.load(config);
+    QualityConfig qc = QualityConfig.from(settings);
+    CohortConfig cc = CohortConfig.from(settings);
+    if (!settings.unusedKeys().isEmpty()) {
+      throw StratException.config(
+          "Config " + settings.source() + ": unknown key(s) " + settings.unusedKeys());
+    }
+    RuleSet rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
+    Optional<Pseudonymiser> key = Pseudonymiser.resolve(keyFile, System.getenv());
+    if (!Files.isDirectory(input)) {
+      throw StratException.input("Cannot read input " + input + ": no such folder");
+    }
+    LocalDate extract = extractDate != null ? extractDate : Ingest.extractDate(input);
+    if (extract == null) {
+      throw StratException.input(
+          "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE) + ": no extract_date (give --extract-date)");
+    }
+    LocalDate scoreDate = asOf != null ? asOf : extract;
+    if (scoreDate.isAfter(extract)) {
+      throw StratException.config("--as-of " + scoreDate + " is after the extract date " + extract);
+    }
+    String runId =
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC).format(started)
+            + "-" + HexFormat.of().formatHex(SecureRandom.getSeed(3));
+
+    Manifest m = new Manifest(runId);
+    m.put("as_of", scoreDate.toString());
+    m.put("extract_date", extract.toString());
+    m.put("started_at", started.toString());
+    m.put("code_version", Strat.codeVersion());
+    m.put("input", input.toAbsolutePath().normalize().toString());
+    m.put("config", map("source", settings.source(), "sha256", Manifest.sha256(settings.asMap())));
+    m.put("rules", map("dir", rules.dir().toString(), "sha256", rules.hash()));
+    m.put("cohorts", cohortFacts(cc));
+    Progress progress = new Progress(err, m);
+
+    SparkSession spark = SparkSessions.getOrCreate("strat run");
+    Publication pub = Publication.begin(output, scoreDate, runId);
+    Dataset<Row> scores = null;
+    try {
+      long t = Progress.start();
+      ValidateCommand.Result v =
+          ValidateCommand.run(spark, input, scoreDate, extract, qc, pub.staging(), err);
+      QualityReport report = v.report();
+      long read = report.extracts().values().stream().mapToLong(QualityReport.ExtractCounts::read).sum();
+      progress.done("validate", read, report.population(), t);
+      recordInputs(m, v, report);
+      recordExclusions(m, report);
+      if (!report.breaches().isEmpty()) {
+        keepQualityReport(pub, runId, err);
+        ValidateCommand.failOnBreach(report);
+      }
+      Publication.pause("validated");
+
+      t = Progress.start();
+      scores =
+          Scores.compute(v.population(), v.validated().accepted(), scoreDate, rules)
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      long scored = scores.count();
+      progress.done("scores", report.population(), scored, t);
+
+      Dataset<Row> patients = v.validated().accepted().get(Extract.PATIENTS);
+      Dataset<Row> deaths = patients == null ? null : patients.select(col("nhs_number"), col("date_of_death"));
+      Map<String, String> practiceToPcn = new TreeMap<>();
+      for (Row r : v.validated().practicePcn().select("practice_code", "pcn_code").collectAsList()) {
+        practiceToPcn.put(r.getString(0), r.getString(1));
+      }
+      Optional<Pseudonymiser> planningKey = key;
+      if (!qc.nationalOptOutExcludedFromPlanning()) {
+        progress.warn("population.national_opt_out_planning_only=false: national opt-outs stay in scores/");
+      }
+      Publisher.Result res =
+          Publisher.publish(
+              new Publisher.Request(output, scoreDate, planningScores(scores, qc), deaths, cc,
+                  practiceToPcn, planningKey),
+              pub,
+              progress);
+      out.printf(
+          Locale.ROOT,
+          "published %s: %d cohort rows (%d PCN files, %d ICC files), %d left since the previous run, scores %s, run %s%n",
+          res.publication(),
+          res.cohort().cohortRows(),
+          res.cohort().pcnFiles(),
+          res.cohort().iccFiles(),
+          res.cohort().leaverRows(),
+          res.scoresRows() == null ? "skipped (no key)" : res.scoresRows() + " rows",
+          runId);
+      out.flush();
+      return ExitCode.OK;
+    } catch (RuntimeException e) {
+      pub.abandon();
+      throw e;
+    } finally {
+      if (scores != null) {
+        scores.unpersist();
+      }
+    }
+  }
+
+  /**
+   * The scores table as publish receives it. National opt-outs are kept in the table (cohorts
+   * are direct care) and dropped by the planning outputs; with the planning-only switch off, they
+   * are marked as not opted out so that scores/ keeps them.
+   */
+  private static Dataset<Row> planningScores(Dataset<Row> scores, QualityConfig qc) {
+    if (qc.nationalOptOutExcludedFromPlanning()) {
+      return scores;
+    }
+    return scores.withColumn("national_opt_out", org.apache.spark.sql.functions.lit(false));
+  }
+
+  private void recordInputs(Manifest m, ValidateCommand.Result v, QualityReport report) {
+    try {
+      Path props = input.resolve(Ingest.PROPERTIES_FILE);
+      if (Files.isRegularFile(props)) {
+        m.input(input.relativize(props).toString(), Manifest.sha256(props), Files.size(props), null);
+      }
+      for (Map.Entry<Extract, List<Path>> e : new TreeMap<>(v.validated().raw().files()).entrySet()) {
+        QualityReport.ExtractCounts c = report.extracts().get(e.getKey());
+        Map<String, Long> perFile = new TreeMap<>();
+        if (e.getValue().size() == 1 && c != null) {
+          perFile.put(e.getValue().get(0).toString(), c.read());
+        } else if (e.getValue().size() > 1) {
+          // Several part files: one extra pass over this extract to count rows per file.
+          for (Row r : v.validated().raw().raw().get(e.getKey())
+              .groupBy(Ingest.SOURCE_FILE).count().collectAsList()) {
+            perFile.put(r.getString(0), r.getLong(1));
+          }
+        }
+        for (Path f : e.getValue().stream().sorted().toList()) {
+          Long rows = lookup(perFile, f);
+          m.input(input.toAbsolutePath().normalize().relativize(f.toAbsolutePath().normalize()).toString(),
+              Manifest.sha256(f), Files.size(f), rows);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Long lookup(Map<String, Long> perFile, Path f) {
+    for (Map.Entry<String, Long> e : perFile.entrySet()) {
+      String k = e.getKey();
+      if (k.equals(f.toString()) || k.endsWith("/" + f.getFileName()) || k.equals(f.toUri().toString())) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static void recordExclusions(Manifest m, QualityReport report) {
+    report.exclusions().forEach((k, n) -> m.exclusion("population." + k, n));
+    for (QualityReport.ExtractCounts c : report.extracts().values()) {
+      for (Map.Entry<Reason, Long> e : c.rejected().entrySet()) {
+        m.exclusion("rows." + e.getKey().name(), e.getValue());
+      }
+    }
+  }
+
+  /** On a quality breach nothing is published; the report is kept at OUTPUT/failed/RUNID/. */
+  private void keepQualityReport(Publication pub, String runId, PrintWriter err) {
+    try {
+      Path failed = output.resolve("failed").resolve(runId);
+      Files.createDirectories(failed);
+      Files.move(pub.staging().resolve("quality"), failed.resolve("quality"),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      err.println("strat: quality report of the failed run: " + failed.resolve("quality"));
+    } catch (IOException e) {
+      err.println("strat: warning: could not keep the quality report: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, Object> cohortFacts(CohortConfig cc) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    cc.definitions().forEach(
+        d -> m.put(d.name(), map("rank_by", d.rankBy(), "top_percent", d.topPercent(),
+            "per", d.levels().stream().map(l -> l.key()).toList(), "filter", d.filter())));
+    m.put("tie_salt_sha256", Manifest.sha256(Map.of("salt", cc.tieSalt())).substring(0, 8));
+    return m;
+  }
+
+  private static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,98 @@
+package org.openstrat.cohort;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.openstrat.cli.StratException;
+import org.openstrat.config.Settings;
+
+/**
+ * Cohort definitions read from the run's properties file. Keys, per cohort NAME:
+ *
+ * <pre>
+ * cohort.NAME.rank_by=admission_risk       default admission_risk (or efi, hfrs, cms_score)
+ * cohort.NAME.top_percent=5                 default 5, a whole number 1-10
+ * cohort.NAME.per=pcn,icc                   default pcn,icc
+ * cohort.NAME.filter=efi_category = moderate and age &gt;= 65     default: none (everyone)
+ * cohort.tie_salt=...                       default "strat-ties-v1" (see {@link Cohorts})
+ * </pre>
+ *
+ * With no {@code cohort.NAME.*} key the single default cohort {@value #DEFAULT_NAME} (top 5% by
+ * admission risk, per PCN and per ICC) is used: the issue's default and what PCN leads expect.
+ */
+public record CohortConfig(List<CohortDefinition> definitions, String tieSalt) {
+  public static final String DEFAULT_NAME = "top5_admission_risk";
+  public static final String DEFAULT_TIE_SALT = "strat-ties-v1";
+  /** Columns a cohort may be ranked by. */
+  public static final Set<String> RANKABLE = Set.of("admission_risk", "efi", "hfrs", "cms_score");
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,40}");
+  private static final Set<String> FIELDS = Set.of("rank_by", "top_percent", "per", "filter");
+
+  public CohortConfig {
+    definitions = List.copyOf(definitions);
+  }
+
+  public static CohortConfig defaults() {
+    return new CohortConfig(
+        List.of(
+            new CohortDefinition(
+                DEFAULT_NAME, "admission_risk", 5, List.of(CohortLevel.PCN, CohortLevel.ICC), "")),
+        DEFAULT_TIE_SALT);
+  }
+
+  /** Reads every {@code cohort.*} key; unknown fields and bad values are config errors (exit 3). */
+  public static CohortConfig from(Settings s) {
+    String salt = s.getString("cohort.tie_salt", DEFAULT_TIE_SALT);
+    Set<String> names = new TreeSet<>();
+    for (String k : s.keysWithPrefix("cohort.")) {
+      if (k.equals("cohort.tie_salt")) {
+        continue;
+      }
+      String[] parts = k.split("\\.");
+      if (parts.length != 3 || !FIELDS.contains(parts[2])) {
+        throw StratException.config(
+            "Config " + s.source() + ": " + k + " is not a cohort key (cohort.NAME."
+                + String.join("|", new TreeSet<>(FIELDS)) + ")");
+      }
+      if (!NAME.matcher(parts[1]).matches()) {
+        throw StratException.config(
+            "Config " + s.source() + ": cohort name '" + parts[1] + "' must match [a-z0-9_]{1,40}");
+      }
+      names.add(parts[1]);
+    }
+    if (names.isEmpty()) {
+      return new CohortConfig(defaults().definitions(), salt);
+    }
+    List<CohortDefinition> defs = new ArrayList<>();
+    for (String n : names) {
+      String p = "cohort." + n + ".";
+      String rankBy = s.getString(p + "rank_by", "admission_risk");
+      if (!RANKABLE.contains(rankBy)) {
+        throw StratException.config(
+            "Config " + s.source() + ": " + p + "rank_by=" + rankBy + " is not one of "
+                + new TreeSet<>(RANKABLE));
+      }
+      int pct = s.getInt(p + "top_percent", 5, 1, 10);
+      List<CohortLevel> levels = new ArrayList<>();
+      for (String l : s.getString(p + "per", "pcn,icc").split(",")) {
+        String t = l.trim().toLowerCase(Locale.ROOT);
+        CohortLevel level =
+            switch (t) {
+              case "pcn" -> CohortLevel.PCN;
+              case "icc" -> CohortLevel.ICC;
+              default -> throw StratException.config(
+                  "Config " + s.source() + ": " + p + "per=" + l.trim() + " is not pcn or icc");
+            };
+        if (!levels.contains(level)) {
+          levels.add(level);
+        }
+      }
+      defs.add(new CohortDefinition(n, rankBy, pct, levels, s.getString(p + "filter", "")));
+    }
+    return new CohortConfig(defs, salt);
+  }
+}

@@ -1,0 +1,101 @@
+package org.openstrat.features;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.substring;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.openstrat.cli.StratException;
+
+/**
+ * Medication-based rules (e.g. a long-term condition counted from 4 or more issues of a drug class
+ * in 12 months): issues whose BNF code starts with one of a rule's prefixes, in the rule's window,
+ * counted per patient and rule. Prefixes of any length are matched with equi-joins, not a
+ * per-row scan of every prefix: each issue is expanded once per distinct prefix length.
+ */
+public final class Medications {
+  private Medications() {}
+
+  /**
+   * @param family which score the rule feeds (e.g. {@code ltc})
+   * @param key the condition key
+   * @param bnfPrefix a BNF code prefix (chapter, section, paragraph or substance)
+   * @param lookbackMonths window in months; null = ever (on or before as-of)
+   * @param minIssues issues needed in the window (over all of the key's prefixes), at least 1
+   */
+  public record MedicationRule(
+      String family, String key, String bnfPrefix, Integer lookbackMonths, int minIssues) {
+    public MedicationRule {
+      if (bnfPrefix == null || bnfPrefix.isBlank() || minIssues < 1) {
+        throw StratException.config(
+            "Medication rule " + family + "/" + key + ": needs a BNF prefix and min issues >= 1");
+      }
+    }
+  }
+
+  static final StructType RULE_SCHEMA =
+      new StructType()
+          .add("rule_prefix", DataTypes.StringType, false)
+          .add(CodedEvents.FAMILY, DataTypes.StringType, false)
+          .add(CodedEvents.KEY, DataTypes.StringType, false)
+          .add("rule_months", DataTypes.IntegerType, true)
+          .add("rule_min", DataTypes.IntegerType, false);
+
+  /**
+   * Which medication rules each patient meets.
+   *
+   * @return distinct nhs_number, family, key
+   */
+  public static Dataset<Row> flags(
+      Dataset<Row> gpMedications, List<MedicationRule> rules, LocalDate asOf) {
+    if (rules.isEmpty()) {
+      return gpMedications.sparkSession().createDataFrame(List.of(),
+          new StructType().add(Features.NHS_NUMBER, DataTypes.StringType)
+              .add(CodedEvents.FAMILY, DataTypes.StringType)
+              .add(CodedEvents.KEY, DataTypes.StringType));
+    }
+    List<Row> rows = new ArrayList<>();
+    TreeSet<Integer> lengths = new TreeSet<>();
+    for (MedicationRule r : rules) {
+      rows.add(RowFactory.create(r.bnfPrefix(), r.family(), r.key(), r.lookbackMonths(),
+          r.minIssues()));
+      lengths.add(r.bnfPrefix().length());
+    }
+    Dataset<Row> table =
+        broadcast(gpMedications.sparkSession().createDataFrame(rows, RULE_SCHEMA));
+    Column[] prefixes =
+        lengths.stream().map(n -> substring(col("bnf_code"), 1, n)).toArray(Column[]::new);
+    Column months = col("rule_months");
+    Column inWindow =
+        months.isNull().or(col("issue_date").geq(org.apache.spark.sql.functions.add_months(
+            lit(asOf), months.multiply(-1))));
+    return gpMedications
+        .where(Windows.onOrBefore(col("issue_date"), asOf).and(col("bnf_code").isNotNull()))
+        .select(col(Features.NHS_NUMBER), col("issue_date"), col("dmd_code"), col("bnf_code"),
+            explode(array(prefixes)).as("prefix"))
+        .join(table, col("prefix").equalTo(col("rule_prefix")))
+        .where(inWindow)
+        // one issue matching two prefixes of the same rule counts once
+        .dropDuplicates(Features.NHS_NUMBER, "issue_date", "dmd_code", "bnf_code",
+            CodedEvents.FAMILY, CodedEvents.KEY)
+        .groupBy(col(Features.NHS_NUMBER), col(CodedEvents.FAMILY), col(CodedEvents.KEY),
+            col("rule_min"))
+        .agg(count(lit(1)).as("issues"))
+        .where(col("issues").geq(col("rule_min")))
+        .select(Features.NHS_NUMBER, CodedEvents.FAMILY, CodedEvents.KEY)
+        .distinct();
+  }
+}

@@ -1,0 +1,136 @@
+package org.openstrat.publish;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.openstrat.cli.StratException;
+
+/**
+ * Checks a staged publication before it is made visible, reading the files back (Parquet with
+ * parquet-avro, CSV with commons-csv): every cohort row's practice maps to its file's PCN on the
+ * as-of date, every row sits in the file of its own PCN or ICC, and counts agree between Parquet,
+ * CSV and what the writer reports (which goes into the manifest). Any failure is exit 6
+ * ({@link StratException#publish}) and nothing is published.
+ */
+public final class PublishCheck {
+  private PublishCheck() {}
+
+  /**
+   * @param practiceToPcn each practice's PCN on the as-of date (from the practices extract)
+   */
+  public static void verify(Path root, CohortFiles.Written w, Map<String, String> practiceToPcn)
+      throws IOException {
+    long[] parquet = parquet(root.resolve("cohort"), "cohort", practiceToPcn);
+    same("cohort Parquet rows", parquet[0], "rows written", w.cohortRows());
+    same("cohort Parquet pcn-level rows", parquet[1], "PCN CSV rows", w.cohortPcnRows());
+    same("cohort Parquet icc-level rows", parquet[2], "ICC CSV rows", w.cohortIccRows());
+    long pcnCsv = csvs(root.resolve("cohort_csv"), SafeNames.PCN, CohortFiles.PCN_HEADER, practiceToPcn, true);
+    same("PCN CSV rows read back", pcnCsv, "rows written", w.cohortPcnRows());
+    long iccCsv = csvs(root.resolve("cohort_csv").resolve("icc"), SafeNames.ICC, CohortFiles.ICC_HEADER, practiceToPcn, true);
+    same("ICC CSV rows read back", iccCsv, "rows written", w.cohortIccRows());
+    Path left = root.resolve("cohort_left");
+    if (Files.isDirectory(left)) {
+      long[] lp = parquet(left, "cohort_left", null);
+      same("leaver Parquet rows", lp[0], "rows written", w.leaverRows());
+      same("leaver Parquet pcn-level rows", lp[1], "leaver PCN CSV rows", w.leaverPcnRows());
+      same("leaver Parquet icc-level rows", lp[2], "leaver ICC CSV rows", w.leaverIccRows());
+    }
+  }
+
+  private static void same(String a, long x, String b, long y) {
+    if (x != y) {
+      throw StratException.publish("Publish check failed: " + a + " = " + x + " but " + b + " = " + y);
+    }
+  }
+
+  /** Returns {rows, pcn-level rows, icc-level rows}. */
+  private static long[] parquet(Path dir, String what, Map<String, String> practiceToPcn)
+      throws IOException {
+    long[] n = new long[3];
+    if (!Files.isDirectory(dir)) {
+      return n;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path part : ds) {
+        String name = part.getFileName().toString();
+        if (!name.startsWith("pcn_code=") || !SafeNames.PCN.matcher(name.substring(9)).matches()) {
+          throw StratException.publish("Publish check failed: unexpected " + what + "/" + SafeNames.printable(name));
+        }
+        String pcn = name.substring(9);
+        try (ParquetReader<GenericRecord> r = AvroRecords.reader(part.resolve(CohortFiles.PARQUET_FILE))) {
+          for (GenericRecord g = r.read(); g != null; g = r.read()) {
+            String rowPcn = String.valueOf(g.get("pcn_code"));
+            if (!pcn.equals(rowPcn)) {
+              throw StratException.publish(
+                  "Publish check failed: a row of PCN " + SafeNames.printable(rowPcn) + " is in " + what + "/" + name);
+            }
+            if (practiceToPcn != null) {
+              String practice = String.valueOf(g.get("practice_code"));
+              if (!pcn.equals(practiceToPcn.get(practice))) {
+                throw StratException.publish(
+                    "Publish check failed: practice " + SafeNames.printable(practice) + " in " + what + "/" + name
+                        + " is not in that PCN on the as-of date");
+              }
+            }
+            n[0]++;
+            String level = String.valueOf(g.get("cohort_level"));
+            if (level.equals("pcn")) {
+              n[1]++;
+            } else if (level.equals("icc")) {
+              n[2]++;
+            }
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  private static long csvs(
+      Path dir, Pattern code, String groupHeader, Map<String, String> practiceToPcn, boolean isCohort)
+      throws IOException {
+    long n = 0;
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.csv")) {
+      for (Path f : ds) {
+        String name = f.getFileName().toString();
+        String group = name.substring(0, name.length() - 4);
+        if (!code.matcher(group).matches()) {
+          throw StratException.publish("Publish check failed: unexpected file " + SafeNames.printable(name));
+        }
+        try (Reader rd = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+          if (rd.read() != '\uFEFF') {
+            throw StratException.publish("Publish check failed: " + name + " has no UTF-8 BOM");
+          }
+          CSVParser p = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(rd);
+          for (CSVRecord rec : p) {
+            String practice = rec.get(CohortFiles.PRACTICE_HEADER);
+            if (!group.equals(rec.get(groupHeader))) {
+              throw StratException.publish("Publish check failed: a row of another list is in " + dir.getFileName() + "/" + name);
+            }
+            if (practiceToPcn != null && groupHeader.equals(CohortFiles.PCN_HEADER)
+                && !group.equals(practiceToPcn.get(practice))) {
+              throw StratException.publish(
+                  "Publish check failed: practice " + SafeNames.printable(practice) + " in " + name
+                      + " is not in that PCN on the as-of date");
+            }
+            n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,159 @@
+package org.openstrat.publish;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.openstrat.cohort.CohortConfig;
+import org.openstrat.cohort.Cohorts;
+
+/**
+ * From the scores table to a visible publication: cohorts (against the previous publication),
+ * cohort Parquet and CSV files, pseudonymised scores, the suppressed summary, the checks, the
+ * manifest, {@code _SUCCESS}, then the atomic move ({@link Publication#commit}). The caller has
+ * already begun the {@link Publication} (and may have staged other files, e.g. the quality
+ * report); on any failure it calls {@link Publication#abandon}.
+ *
+ * <p>Test pause points, in order: {@code cohort-written}, {@code scores-written},
+ * {@code summary-written}, {@code checked}, {@code manifest-written}, then Publication's
+ * {@code committed} or {@code replaced-aside} and {@code swapped}.
+ */
+public final class Publisher {
+  private Publisher() {}
+
+  /**
+   * What to publish.
+   *
+   * @param scores the scores table (one row per population patient)
+   * @param deaths nhs_number, date_of_death of every patient on the list extract (null: unknown)
+   * @param practiceToPcn each practice's PCN valid on the as-of date (for the pre-publish check)
+   * @param pseudonymiser the key for scores/; empty = scores/ skipped with a warning
+   */
+  public record Request(
+      Path output,
+      LocalDate asOf,
+      Dataset<Row> scores,
+      Dataset<Row> deaths,
+      CohortConfig cohorts,
+      Map<String, String> practiceToPcn,
+      Optional<Pseudonymiser> pseudonymiser) {}
+
+  /** Row counts of what was published. */
+  public record Result(Path publication, CohortFiles.Written cohort, Long scoresRows, long summaryRows) {}
+
+  public static Result publish(Request r, Publication pub, Progress progress) {
+    try {
+      return run(r, pub, progress);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Result run(Request r, Publication pub, Progress progress) throws IOException {
+    Manifest m = progress.manifest();
+    Path staging = pub.staging();
+    Dataset<Row> scores = r.scores();
+
+    long t = Progress.start();
+    Optional<Path> prevDir = Previous.find(r.output(), r.asOf());
+    Dataset<Row> previous = prevDir.isPresent() ? Previous.cohort(scores.sparkSession(), prevDir.get()) : null;
+    m.put("previous_publication", prevDir.map(p -> p.getFileName().toString()).orElse(null));
+    Dataset<Row> cohort = Cohorts.build(scores, r.cohorts(), previous).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> leavers = Cohorts.leavers(previous, cohort, scores, r.deaths(), r.cohorts(), r.asOf());
+    if (leavers != null) {
+      leavers = leavers.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    long scoreRows = scores.count();
+    CohortFiles.Written w = CohortFiles.write(staging, cohort, leavers, r.asOf());
+    progress.done("cohort", scoreRows, w.cohortRows(), t);
+    Publication.pause("cohort-written");
+
+    Long pseudoRows = null;
+    t = Progress.start();
+    if (r.pseudonymiser().isPresent()) {
+      Pseudonymiser p = r.pseudonymiser().get();
+      pseudoRows = PseudoScores.write(PseudoScores.prepare(scores, p), staging.resolve("scores"));
+      m.put("pseudonymisation", map("key_id", p.keyId(), "scores_output", "written"));
+      m.output("scores", map("rows", pseudoRows, "excluded_national_opt_out", scoreRows - pseudoRows));
+      m.exclusion("NATIONAL_OPT_OUT (scores/ only)", scoreRows - pseudoRows);
+      progress.done("scores_pseudonymised", scoreRows, pseudoRows, t);
+    } else {
+      String why =
+          "no pseudonymisation key (--key-file, " + Pseudonymiser.ENV_KEY_FILE + " or "
+              + Pseudonymiser.ENV_KEY + "): scores/ not written";
+      progress.warn(why);
+      m.put("pseudonymisation", map("key_id", null, "scores_output", "skipped: " + why));
+      m.output("scores", map("rows", null, "skipped", why));
+    }
+    Publication.pause("scores-written");
+
+    t = Progress.start();
+    // The summary is a planning output: national opt-outs are left out of every count.
+    Dataset<Row> planning = scores.filter(coalesce(col("national_opt_out"), lit(true)).equalTo(false));
+    Dataset<Row> planningIds = planning.select(col("nhs_number"));
+    long summaryRows =
+        Summary.write(
+            staging.resolve("summary"),
+            Summary.counts(
+                planning,
+                cohort.join(planningIds, Cohorts.scala(List.of("nhs_number")), "left_semi"),
+                leavers == null
+                    ? null
+                    : leavers.join(planningIds, Cohorts.scala(List.of("nhs_number")), "left_semi")));
+    m.output("summary", map("rows", summaryRows, "suppression",
+        "1-" + Disclosure.THRESHOLD + " shown as *, others rounded to nearest " + Disclosure.ROUNDING));
+    progress.done("summary", scoreRows, summaryRows, t);
+    Publication.pause("summary-written");
+
+    m.output("cohort", map("rows", w.cohortRows(), "pcn_level_rows", w.cohortPcnRows(),
+        "icc_level_rows", w.cohortIccRows(), "partitions", countDirs(staging.resolve("cohort"))));
+    m.output("cohort_csv", map("pcn_files", w.pcnFiles(), "pcn_rows", w.cohortPcnRows(),
+        "icc_files", w.iccFiles(), "icc_rows", w.cohortIccRows()));
+    m.output("cohort_left", map("rows", w.leaverRows(), "pcn_level_rows", w.leaverPcnRows(),
+        "icc_level_rows", w.leaverIccRows()));
+    t = Progress.start();
+    PublishCheck.verify(staging, w, r.practiceToPcn());
+    progress.done("publish_check", w.cohortRows(), w.cohortRows(), t);
+    cohort.unpersist();
+    if (leavers != null) {
+      leavers.unpersist();
+    }
+    Publication.pause("checked");
+
+    m.put("outcome", "published");
+    m.write(staging);
+    Publication.pause("manifest-written");
+    Files.createFile(staging.resolve(Manifest.SUCCESS));
+    pub.commit();
+    return new Result(pub.target(), w, pseudoRows, summaryRows);
+  }
+
+  private static long countDirs(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var s = Files.list(dir)) {
+      return s.filter(Files::isDirectory).count();
+    }
+  }
+
+  static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,116 @@
+package org.openstrat.scores;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.openstrat.features.CodedEvents;
+import org.openstrat.features.Features;
+import org.openstrat.features.Medications;
+import org.openstrat.ingest.Extract;
+import org.openstrat.rules.RuleSet;
+
+/**
+ * The scores stage: one row per population patient with eFI, HFRS, multimorbidity, utilisation,
+ * social care and housing features, emergency-admission risk and its top factors
+ * (docs/architecture.md, "Scores table"; docs/scores.md). Only rows dated on or before {@code
+ * asOf} count; no clock is read. A missing extract in {@code accepted} is treated as empty.
+ */
+public final class Scores {
+  private Scores() {}
+
+  /** Population columns, in order, that start the scores table. */
+  public static final List<String> POPULATION_COLUMNS =
+      List.of("nhs_number", "date_of_birth", "age", "sex", "practice_code", "practice_name",
+          "pcn_code", "pcn_name", "icc_code", "icc_name", "icp_code", "icp_name", "lsoa_code",
+          "imd_decile", "national_opt_out");
+
+  /** The score columns after the population columns, in order. */
+  public static final List<String> SCORE_COLUMNS =
+      List.of(Efi.EFI, Efi.EFI_DEFICIT_COUNT, Efi.EFI_CATEGORY, Efi.EFI_DEFICITS, Hfrs.HFRS,
+          Hfrs.HFRS_BAND, Multimorbidity.LTC_COUNT, Multimorbidity.LTC_CONDITIONS,
+          Multimorbidity.CMS_SCORE, Features.POLYPHARMACY_COUNT, Features.EMERGENCY_ADMISSIONS_12M,
+          Features.BED_DAYS_12M, Features.AE_ATTENDANCES_12M, Features.OP_DNA_12M,
+          Features.SOCIAL_CARE_SERVICE, Features.LIVES_ALONE, Features.CATEGORY1_HAZARD,
+          Features.HOMELESS_OR_TEMPORARY, AdmissionRisk.ADMISSION_RISK,
+          AdmissionRisk.ADMISSION_RISK_BAND, Explain.TOP_FACTORS);
+
+  /** The scores table: {@link #features} then admission risk, then the published columns. */
+  public static Dataset<Row> compute(
+      Dataset<Row> population, Map<Extract, Dataset<Row>> accepted, LocalDate asOf,
+      RuleSet rules) {
+    Dataset<Row> scored =
+        Explain.topFactors(
+            AdmissionRisk.score(
+                AdmissionRisk.withModelFeatures(features(population, accepted, asOf, rules)),
+                rules.admissionModel()));
+    List<Column> out = new ArrayList<>();
+    POPULATION_COLUMNS.forEach(c -> out.add(col(c)));
+    SCORE_COLUMNS.forEach(c -> out.add(col(c)));
+    return scored.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * The feature table the admission-risk model reads: the population's columns, eFI, HFRS,
+   * multimorbidity, polypharmacy, utilisation, social care ({@code social_care_service} and the
+   * array {@code social_care_services}) and housing flags, one row per population patient; counts
+   * a patient has none of are 0, lists empty, flags null.
+   */
+  public static Dataset<Row> features(
+      Dataset<Row> population, Map<Extract, Dataset<Row>> accepted, LocalDate asOf,
+      RuleSet rules) {
+    Dataset<Row> events = extract(population, accepted, Extract.GP_EVENTS);
+    Dataset<Row> meds = extract(population, accepted, Extract.GP_MEDICATIONS);
+    Dataset<Row> spells = extract(population, accepted, Extract.APC_SPELLS);
+
+    // one pass over GP events for eFI and long-term-condition codes
+    List<CodedEvents.CodeRule> codeRules = new ArrayList<>(Efi.codeRules(rules.efi()));
+    codeRules.addAll(Multimorbidity.codeRules(rules.multimorbidity()));
+    Dataset<Row> flags = CodedEvents.flags(events, population, codeRules, asOf);
+    Dataset<Row> polypharmacy = Features.polypharmacy(meds, asOf);
+    Dataset<Row> deficits = Efi.deficits(flags, polypharmacy);
+    Dataset<Row> conditions = flags.unionByName(
+        Medications.flags(meds, Multimorbidity.medicationRules(rules.multimorbidity()), asOf));
+    Dataset<Row> ltc = Multimorbidity.score(conditions, rules.multimorbidity());
+    Dataset<Row> hfrs = Hfrs.score(spells, rules.hfrs(), asOf);
+    Dataset<Row> utilisation =
+        Features.utilisation(spells, extract(population, accepted, Extract.AE_ATTENDANCES),
+            extract(population, accepted, Extract.OP_APPOINTMENTS), asOf);
+    Dataset<Row> social = Features.socialCare(extract(population, accepted, Extract.SOCIAL_CARE), asOf);
+    Dataset<Row> housing = Features.housing(extract(population, accepted, Extract.HOUSING), asOf);
+
+    Dataset<Row> wide = population;
+    for (Dataset<Row> part :
+        List.of(deficits, ltc, hfrs, polypharmacy, utilisation, social, housing)) {
+      wide = wide.join(part, new String[] {Features.NHS_NUMBER}, "left");
+    }
+    wide =
+        wide.na().fill(0, new String[] {Multimorbidity.LTC_COUNT, Features.POLYPHARMACY_COUNT,
+                Features.EMERGENCY_ADMISSIONS_12M, Features.BED_DAYS_12M,
+                Features.AE_ATTENDANCES_12M, Features.OP_DNA_12M})
+            .na().fill(0.0, new String[] {Hfrs.HFRS, Multimorbidity.CMS_SCORE})
+            .withColumn(Multimorbidity.LTC_CONDITIONS, emptyIfNull(Multimorbidity.LTC_CONDITIONS))
+            .withColumn(Features.SOCIAL_CARE_SERVICES, emptyIfNull(Features.SOCIAL_CARE_SERVICES));
+    return Efi.score(wide)
+        .withColumn(Hfrs.HFRS_BAND,
+            Hfrs.band(col(Hfrs.HFRS), rules.hfrs()));
+  }
+
+  private static Column emptyIfNull(String column) {
+    return org.apache.spark.sql.functions.coalesce(col(column),
+        org.apache.spark.sql.functions.array().cast("array<string>"));
+  }
+
+  private static Dataset<Row> extract(
+      Dataset<Row> population, Map<Extract, Dataset<Row>> accepted, Extract e) {
+    Dataset<Row> d = accepted.get(e);
+    return d != null ? d
+        : population.sparkSession().createDataFrame(List.<Row>of(), e.typedSchema());
+  }
+}
