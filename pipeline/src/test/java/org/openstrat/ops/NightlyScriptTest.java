@@ -161,7 +161,8 @@ class NightlyScriptTest {
     Result r = run(Map.of("STRAT_KEEP", "1", "FAKE_EXIT", "5"), input.toString());
 
     assertThat(r.code()).isEqualTo(ExitCode.QUALITY);
-    assertThat(entries(output)).containsExactly("2026-11-01", "2026-11-02", "2026-11-03", "logs");
+    assertThat(entries(output))
+        .containsExactly("2026-11-01", "2026-11-02", "2026-11-03", "failed", "logs");
     assertThat(Files.readString(output.resolve("logs/latest.log")))
         .contains("strat: fake failure with exit code 5")
         .contains("finished exit=5 (data-quality threshold breached");
@@ -182,7 +183,7 @@ class NightlyScriptTest {
     Path argsFile = tmp.resolve("args");
     Map<String, String> env = new HashMap<>();
     env.put("STRAT_CONFIG", config.toString());
-    env.put("STRAT_KEY_FILE", key.toString());
+    env.put("STRAT_PSEUDO_KEY_FILE", key.toString());
     env.put("FAKE_ARGS_FILE", argsFile.toString());
 
     Result r = run(env, input.toString(), "2026-11-19");
@@ -191,7 +192,7 @@ class NightlyScriptTest {
     assertThat(Files.readString(argsFile).strip())
         .isEqualTo(
             "input=" + input + " output=" + output + " as_of=2026-11-19 config=" + config
-                + " key_file=set");
+                + " key_file=" + key);
     List<Path> logs = logs();
     assertThat(logs).hasSize(1);
     Path latest = output.resolve("logs/latest.log");
@@ -203,7 +204,7 @@ class NightlyScriptTest {
         .contains("stage ingest rows_in=6 rows_out=6")
         .contains("published " + output.resolve("2026-11-19"))
         .contains("nightly: finished exit=0 (success)")
-        .contains("key_file=set");
+        .contains("key=file");
     assertThat(log + r.stderr()).doesNotContain("S3CRET").doesNotContain(key.toString());
     assertThat(Files.getPosixFilePermissions(output.resolve("2026-11-19/manifest.json")))
         .as("umask 027: publications are not world-readable")
@@ -253,6 +254,20 @@ class NightlyScriptTest {
   }
 
   @Test
+  void failedRunsQualityReportsAreKeptToTheNewestK() throws Exception {
+    for (String id : List.of("20261101T023000Z-aaaaaa", "20261102T023000Z-bbbbbb", "20261103T023000Z-cccccc")) {
+      Files.createDirectories(output.resolve("failed").resolve(id).resolve("quality"));
+    }
+
+    Result r = run(Map.of("STRAT_KEEP", "2", "FAKE_EXIT", "5"), input.toString());
+
+    assertThat(r.code()).isEqualTo(ExitCode.QUALITY);
+    List<String> failed = entries(output.resolve("failed"));
+    assertThat(failed).hasSize(2).contains("20261103T023000Z-cccccc");
+    assertThat(failed.get(1)).as("this run's report").startsWith("2026").isNotEqualTo("20261103T023000Z-cccccc");
+  }
+
+  @Test
   void oldLogsBeyondTheLimitAreDeleted() throws Exception {
     Files.createDirectories(output.resolve("logs"));
     Files.writeString(output.resolve("logs/strat-20200101T000000.log"), "old\n");
@@ -272,7 +287,7 @@ class NightlyScriptTest {
     assertThat(run(Map.of("STRAT_KEEP", "0"), input.toString()).code()).isEqualTo(ExitCode.USAGE);
     assertThat(run(Map.of("STRAT_OUTPUT", ""), input.toString()).stderr())
         .contains("STRAT_OUTPUT is not set");
-    assertThat(run(Map.of("STRAT_KEY_FILE", tmp.resolve("missing").toString()), input.toString())
+    assertThat(run(Map.of("STRAT_PSEUDO_KEY_FILE", tmp.resolve("missing").toString()), input.toString())
             .code())
         .isEqualTo(ExitCode.CONFIG);
     assertThat(output.resolve("2026-11-20")).doesNotExist();
