@@ -194,6 +194,71 @@ final class Concepts {
       }
     }
     out.removeIf(c -> !c.hasCodes() && c.medicines.isEmpty());
+    addSyntheticMedicines(out, codes);
     return out;
+  }
+
+  /** Concepts usually treated with repeat medicines (symptoms and disabilities are not). */
+  private static final Set<String> UNTREATED =
+      Set.of("falls", "fragility fracture", "dizziness", "dyspnoea", "foot problems", "housebound",
+          "hypotension or syncope", "mobility problems", "activity limitation", "requirement for care",
+          "skin ulcer", "social vulnerability", "visual impairment", "weight loss", "hearing loss",
+          "irritable bowel syndrome", "alcohol problems");
+
+  /**
+   * medicines.csv lists only a few medicines per condition (or none), so each treated concept also
+   * gets two synthetic repeat medicines: dm+d-format ids (valid Verhoeff, on no list) and 15-character
+   * BNF codes in a plausible chapter whose 9-character chemical prefix no listed medicine uses. They
+   * make issue volumes and polypharmacy realistic without pretending to be real products.
+   */
+  private static void addSyntheticMedicines(List<Concept> concepts, CodeLists codes) {
+    Set<String> prefixes = new HashSet<>();
+    for (CodeLists.Medicine m : codes.medicines) {
+      prefixes.add(m.bnfCode().substring(0, 9));
+    }
+    java.util.SplittableRandom r = new java.util.SplittableRandom(20_190_701L);
+    String letters = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+    Set<String> used = new HashSet<>(codes.listedSnomed);
+    for (Concept c : concepts) {
+      if (UNTREATED.contains(c.name) || c.name.startsWith("eFI ")) {
+        continue;
+      }
+      String chapter = chapter(c.name);
+      int added = 0;
+      while (added < 2) {
+        String body = Long.toString(700_000 + r.nextInt(290_000)) + "00";
+        String dmd = body + org.openstrat.util.CheckDigits.verhoeffCheckDigit(body);
+        String chem = chapter + String.format("%04d", r.nextInt(10_000)) + letters.charAt(r.nextInt(letters.length())) + "0";
+        if (prefixes.contains(chem) || !used.add(dmd)) {
+          continue;
+        }
+        prefixes.add(chem);
+        String bnf = chem + "AA" + letters.charAt(r.nextInt(letters.length())) + letters.charAt(r.nextInt(letters.length()))
+            + "A" + letters.charAt(r.nextInt(letters.length()));
+        c.medicines.add(new CodeLists.Medicine(bnf, dmd, "synthetic medicine for " + c.name, ""));
+        added++;
+      }
+    }
+  }
+
+  private static String chapter(String name) {
+    if (name.matches(".*(heart|hypertension|fibrillation|stroke|vascular|valve).*")) {
+      return "02";
+    } else if (name.matches(".*(COPD|asthma).*")) {
+      return "03";
+    } else if (name.matches(".*(dementia|anxiety|painful|psychosis|epilepsy|parkinson|sleep).*")) {
+      return "04";
+    } else if (name.matches(".*(diabetes|thyroid|osteoporosis).*")) {
+      return "06";
+    } else if (name.matches(".*(constipation|peptic).*")) {
+      return "01";
+    } else if (name.matches(".*(arthritis).*")) {
+      return "10";
+    } else if (name.matches(".*(kidney|urinary|incontinence).*")) {
+      return "07";
+    } else if (name.matches(".*(anaemia).*")) {
+      return "09";
+    }
+    return "08";
   }
 }

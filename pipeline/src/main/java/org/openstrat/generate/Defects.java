@@ -94,9 +94,13 @@ final class Defects {
   static List<Spec> applicable(Extract e, boolean csv) {
     List<Spec> s = new ArrayList<>();
     boolean quotedText = false;
+    boolean structural = csv;
     switch (e) {
       case PATIENTS -> {
-        // Never the NHS number: the patient's other rows would become unregistered.
+        // Never the NHS number, and no structural defect (a line that is not a record has no
+        // NHS number): the patient's other rows would become unregistered.
+        quotedText = true;
+        structural = false;
         s.add(new Spec(Defect.MISSING_VALUE, 3));
         s.add(new Spec(Defect.UNPARSABLE_DATE, 1));
         s.add(new Spec(Defect.DATE_BEFORE_1900, 1));
@@ -178,7 +182,7 @@ final class Defects {
         return s; // practices, lsoa_deprivation: reference data, no defects
       }
     }
-    if (csv) {
+    if (structural) {
       s.add(new Spec(Defect.SHORT_ROW, -1));
       s.add(new Spec(Defect.LONG_ROW, -1));
       s.add(new Spec(Defect.UNQUOTED_NEWLINE, -1));

@@ -103,6 +103,8 @@ interface ExtractWriter extends AutoCloseable {
    * field is written as null, as the contract reads an empty CSV field.
    */
   final class Parquet implements ExtractWriter {
+    private static final java.util.Set<String> HIGH_CARDINALITY =
+        java.util.Set.of("nhs_number", "spell_id", "attendance_id", "appointment_id", "uprn");
     private final Path file;
     private final ParquetWriter<String[]> writer;
 
@@ -114,14 +116,20 @@ interface ExtractWriter extends AutoCloseable {
       }
       MessageType schema = b.named("extract");
       Files.deleteIfExists(file);
-      this.writer =
+      Builder builder =
           new Builder(new LocalOutputFile(file), schema)
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withDictionaryEncoding(true)
               .withRowGroupSize(64L * 1024 * 1024)
               .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-              .withConf(new Configuration(false))
-              .build();
+              .withConf(new Configuration(false));
+      // Identifiers are (nearly) unique: a dictionary only costs lookups before it falls back.
+      for (String c : columns) {
+        if (HIGH_CARDINALITY.contains(c)) {
+          builder = builder.withDictionaryEncoding(c, false);
+        }
+      }
+      this.writer = builder.build();
     }
 
     @Override
@@ -165,10 +173,12 @@ interface ExtractWriter extends AutoCloseable {
 
     private static final class StringsWriteSupport extends WriteSupport<String[]> {
       private final MessageType schema;
+      private final String[] names;
       private RecordConsumer consumer;
 
       StringsWriteSupport(MessageType schema) {
         this.schema = schema;
+        this.names = schema.getFields().stream().map(Type::getName).toArray(String[]::new);
       }
 
       @Override
@@ -184,14 +194,13 @@ interface ExtractWriter extends AutoCloseable {
       @Override
       public void write(String[] record) {
         consumer.startMessage();
-        List<Type> fields = schema.getFields();
         for (int i = 0; i < record.length; i++) {
           String v = record[i];
           if (v != null && !v.isEmpty()) {
-            String name = fields.get(i).getName();
-            consumer.startField(name, i);
-            consumer.addBinary(Binary.fromString(v));
-            consumer.endField(name, i);
+            consumer.startField(names[i], i);
+            // Byte-array backed: far cheaper to hash and compare in the dictionary than fromString.
+            consumer.addBinary(Binary.fromConstantByteArray(v.getBytes(StandardCharsets.UTF_8)));
+            consumer.endField(names[i], i);
           }
         }
         consumer.endMessage();

@@ -39,9 +39,9 @@ final class Ledger {
             .append(Reason.SUPERSEDED_SUBMISSION.name()).append(',').append(superseded).append('\n');
       }
       if (!csv) {
-        boolean any = !Defects.applicable(e, true).isEmpty();
-        for (Defects.Defect d : Defects.Defect.values()) {
-          if (any && d.structural) {
+        for (Defects.Spec spec : Defects.applicable(e, true)) {
+          Defects.Defect d = spec.defect();
+          if (d.structural) {
             b.append(e.fileName()).append(',').append(d.label).append("_skipped_parquet,0,")
                 .append(d.reason.name()).append(",0\n");
           }
