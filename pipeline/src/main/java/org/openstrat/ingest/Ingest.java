@@ -109,7 +109,8 @@ public final class Ingest {
       if (name.equals(PROPERTIES_FILE) || name.startsWith(".") || name.startsWith("_")) {
         continue;
       }
-      String base = Files.isDirectory(p) ? name : stripExtension(name);
+      // A folder may be NAME/ or, as Spark writes it, NAME.parquet/ or NAME.csv/.
+      String base = stripExtension(name);
       Extract e = Extract.byFileName(base).orElse(null);
       boolean knownForm =
           Files.isDirectory(p) || name.endsWith(".csv") || name.endsWith(".parquet");
@@ -342,7 +343,6 @@ public final class Ingest {
     mapColumns(e, List.of(df.schema().fieldNames()), rel0, "schema");
     Set<String> allowed = Set.of("string", "date", "int", "bigint", "double", "smallint", "float");
     List<Column> cols = new ArrayList<>();
-    List<Column> rawParts = new ArrayList<>();
     for (String c : e.columns()) {
       StructField f = df.schema().apply(actualName(df.schema(), c));
       DataType t = f.dataType();
@@ -353,14 +353,15 @@ public final class Ingest {
       }
       Column v = nullif(col(f.name()).cast(DataTypes.StringType), lit(""));
       cols.add(v.as(c));
-      rawParts.add(csvQuote(v));
     }
     Path parent = inputDir.relativize(parts.get(0)).getParent();
     Column fileName = element_at(split(col("_metadata.file_path"), "/"), -1);
     Column source = parent == null ? fileName : concat(lit(parent + "/"), fileName);
     cols.add(source.as(SOURCE_FILE));
     cols.add(col("_metadata.row_index").plus(1).cast(DataTypes.LongType).as(LINE));
-    cols.add(concat_ws(",", rawParts.toArray(new Column[0])).as(RAW));
+    // Null here: rebuilt from the fields by rawText() only for rejected rows, after the duplicate
+    // shuffle, so accepted Parquet rows never carry their text through it.
+    cols.add(lit(null).cast(DataTypes.StringType).as(RAW));
     cols.add(lit(null).cast(DataTypes.StringType).as(STRUCTURE_ERROR));
     return df.select(cols.toArray(new Column[0]));
   }
@@ -372,6 +373,15 @@ public final class Ingest {
       }
     }
     return c;
+  }
+
+  /**
+   * The row's raw text: {@link #RAW} when the reader kept it (CSV), else the contract columns
+   * joined as a CSV line (Parquet). Apply to a Dataset with {@link #rawSchemaWithMeta} columns.
+   */
+  public static Column rawText(Extract e) {
+    Column[] parts = e.columns().stream().map(c -> csvQuote(col(c))).toArray(Column[]::new);
+    return org.apache.spark.sql.functions.coalesce(col(RAW), concat_ws(",", parts));
   }
 
   private static Column csvQuote(Column v) {

@@ -16,7 +16,8 @@ import org.apache.spark.sql.Row;
  * @param raw per extract present: {@link Extract#rawSchema()} string columns in contract order,
  *     then {@link Ingest#SOURCE_FILE} (path relative to the input folder), {@link Ingest#LINE}
  *     (CSV: physical line of the record's first line, header = 1; Parquet: row number from 1 in its
- *     file), {@link Ingest#RAW} (the text as read) and {@link Ingest#STRUCTURE_ERROR} (a {@code
+ *     file), {@link Ingest#RAW} (CSV: the physical line(s) as read; Parquet:
+ *     null, see {@link Ingest#rawText}) and {@link Ingest#STRUCTURE_ERROR} (a {@code
  *     Reason} name for a malformed CSV record, else null; its field columns are then null)
  * @param files the files each extract was read from
  * @param ignoredFiles files in the folder that are not an extract (reported, not read)

@@ -45,7 +45,6 @@ record ColumnRule(
   static final String PCN_CODE = "^U[0-9]{5}$";
   static final String LSOA_CODE = "^E01[0-9]{6}$";
   static final String LA_CODE = "^E[0-9]{8}$";
-  static final String BNF_CODE = "^[0-9A-Z]{15}$";
 
   /** The rules for an extract, in contract column order. */
   static List<ColumnRule> forExtract(Extract e) {
@@ -82,7 +81,9 @@ record ColumnRule(
           nhs,
           of("issue_date", Kind.DATE, true),
           of("dmd_code", Kind.SNOMED, true),
-          pattern("bnf_code", BNF_CODE, false));
+          // Not format-checked: the dm+d id identifies the medicine; a malformed BNF code alone
+          // should not lose a prescription (scores count medicines by dm+d).
+          of("bnf_code", Kind.TEXT, false));
       case APC_SPELLS -> List.of(
           nhs,
           of("spell_id", Kind.TEXT, true),

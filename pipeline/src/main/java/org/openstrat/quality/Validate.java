@@ -87,12 +87,16 @@ public final class Validate {
       throw StratException.input("Cannot validate " + raw.inputDir()
           + ": the practices and patients extracts are both required");
     }
+    // The key sets are broadcast into every extract's plan: cached (lazily, on first use) so the
+    // patients extract is not re-read for each one.
     Dataset<Row> practiceCodes =
         practicesRaw.select(col("practice_code").as(REF_KEY)).where(col(REF_KEY).isNotNull())
-            .distinct();
+            .distinct()
+            .cache();
     Dataset<Row> registered =
         patientsRaw.select(col("nhs_number").as(REF_KEY)).where(col(REF_KEY).isNotNull())
-            .distinct();
+            .distinct()
+            .cache();
 
     Map<Extract, Dataset<Row>> accepted = new EnumMap<>(Extract.class);
     Map<Extract, Dataset<Row>> labels = new EnumMap<>(Extract.class);
@@ -100,7 +104,7 @@ public final class Validate {
     Dataset<Row> practicesLabelled =
         label(Extract.PRACTICES, practicesRaw, asOf, extractDate, null, null);
     Dataset<Row> practicesAccepted = typed(Extract.PRACTICES, practicesLabelled);
-    Dataset<Row> practicePcn = practicePcnOn(practicesAccepted, asOf);
+    Dataset<Row> practicePcn = practicePcnOn(practicesAccepted, asOf).cache();
 
     for (Map.Entry<Extract, Dataset<Row>> en : in.entrySet()) {
       Extract e = en.getKey();
@@ -116,7 +120,7 @@ public final class Validate {
       }
       Dataset<Row> t = e == Extract.PRACTICES ? practicesAccepted : typed(e, labelled);
       accepted.put(e, e == Extract.APC_SPELLS ? mergeEpisodes(t) : t);
-      labels.put(e, labelsOf(labelled));
+      labels.put(e, labelsOf(e, labelled));
     }
     return new Validated(
         asOf,
@@ -284,14 +288,14 @@ public final class Validate {
     return r;
   }
 
-  private static Dataset<Row> labelsOf(Dataset<Row> labelled) {
+  private static Dataset<Row> labelsOf(Extract e, Dataset<Row> labelled) {
     Column rejected = col(REASON).isNotNull();
     return labelled.select(
         col(REASON),
         col(OUTSIDE_WINDOW),
         when(rejected, col(Ingest.SOURCE_FILE)).as(SOURCE_FILE),
         when(rejected, col(Ingest.LINE)).as(LINE),
-        when(rejected, col(Ingest.RAW)).as(RAW));
+        when(rejected, Ingest.rawText(e)).as(RAW));
   }
 
   // ---- typing ----

@@ -1,0 +1,93 @@
+package org.openstrat.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.openstrat.testing.SparkTestBase;
+import org.openstrat.util.CheckDigits;
+
+/** The column-expression checks agree with the reference implementations and published tables. */
+class ChecksTest extends SparkTestBase {
+
+  private static Dataset<Row> strings(List<String> values) {
+    return spark().createDataset(values, Encoders.STRING()).toDF("v");
+  }
+
+  @Test
+  void nhsNumberAgreesWithTheDataDictionaryExamplesAndTheReferenceCode() throws IOException {
+    List<String> lines =
+        Files.readAllLines(repoRoot().resolve("../shared/reference/nhs-number-examples.csv"));
+    List<String> values = new ArrayList<>();
+    List<Boolean> expected = new ArrayList<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.split(",", 3);
+      values.add(f[0]);
+      expected.add(f[1].equals("Y"));
+    }
+    Random rnd = new Random(3);
+    for (int i = 0; i < 300; i++) {
+      values.add(String.format("%010d", (long) (rnd.nextDouble() * 1e10)));
+    }
+    values.addAll(List.of("0000000000", "1111111111", "943476591", "94347659190", "943476591X"));
+    List<Row> got =
+        strings(values).select(col("v"), Checks.nhsNumberValid(col("v")).as("ok")).collectAsList();
+    for (int i = 0; i < got.size(); i++) {
+      String v = got.get(i).getString(0);
+      boolean ok = got.get(i).getBoolean(1);
+      assertThat(ok).as(v).isEqualTo(CheckDigits.nhsNumberValid(v));
+      if (i < expected.size()) {
+        assertThat(ok).as("reference table " + v).isEqualTo(expected.get(i));
+      }
+    }
+    assertThat(got.stream().filter(r -> r.getBoolean(1)).count()).isPositive();
+  }
+
+  @Test
+  void snomedAgreesWithTheReferenceVerhoeff() {
+    List<String> values = new ArrayList<>(List.of("73211009", "38341003", "73211008", "012345",
+        "12345", "1234567890123456789", "195967001", "999000011000000103"));
+    Random rnd = new Random(5);
+    for (int i = 0; i < 400; i++) {
+      String body = Long.toString(100000L + (long) (rnd.nextDouble() * 1e12));
+      String part = rnd.nextBoolean() ? "00" : "10";
+      // half with the right check digit, half with a random one
+      String s = body + part;
+      values.add(s + (i % 2 == 0 ? CheckDigits.verhoeffCheckDigit(s) : rnd.nextInt(10)));
+    }
+    List<Row> got =
+        strings(values).select(col("v"), Checks.snomedConceptIdValid(col("v"))).collectAsList();
+    long valid = 0;
+    for (Row r : got) {
+      assertThat(r.getBoolean(1)).as(r.getString(0))
+          .isEqualTo(CheckDigits.snomedConceptIdValid(r.getString(0)));
+      valid += r.getBoolean(1) ? 1 : 0;
+    }
+    assertThat(valid).isGreaterThan(150);
+  }
+
+  @Test
+  void icd10FormsFromSusNormalise() {
+    List<String> in = List.of("I10", "I10X", "I10-", "S06.2", "S062", "R69X6", "F00.0", "e11.9",
+        " j44 ", "I1", "XX9", "I10ABC", "A0");
+    List<Row> got =
+        strings(in)
+            .select(Checks.normaliseIcd10(col("v")).as("n"))
+            .select(col("n"), Checks.icd10Valid(col("n")))
+            .collectAsList();
+    List<String> out = new ArrayList<>();
+    for (Row r : got) {
+      out.add(r.getString(0) + (r.getBoolean(1) ? "" : "!"));
+    }
+    assertThat(out).containsExactly("I10", "I10", "I10", "S062", "S062", "R69", "F000", "E119",
+        "J44", "I1!", "XX9!", "I10A!", "A0!");
+  }
+}

@@ -1,0 +1,68 @@
+package org.openstrat.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.openstrat.cli.ExitCode;
+import org.openstrat.cli.Strat;
+import org.openstrat.cli.ValidateCommand;
+import org.openstrat.config.Settings;
+import org.openstrat.ingest.Extract;
+import org.openstrat.testing.SparkTestBase;
+
+/**
+ * The quarantine reconciles with {@code strat generate --bad-rows 0.02}'s ledger defect by defect:
+ * for every extract and reason, rejected rows == the ledger's expected_rejected_rows, and rows read
+ * = accepted + rejected.
+ */
+class GeneratorLedgerTest extends SparkTestBase {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"csv", "parquet"})
+  void quarantineMatchesTheLedger(String format, @TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    spark();
+    int code =
+        Strat.execute("generate", "--patients", "600", "--seed", "11", "--out", in.toString(),
+            "--format", format, "--extract-date", "2025-03-31", "--bad-rows", "0.02",
+            "--rules", repoRoot().resolve("rules").toString());
+    assertThat(code).isEqualTo(ExitCode.OK);
+
+    Map<String, Long> expected = new TreeMap<>();
+    List<String> ledger = Files.readAllLines(in.resolve("generator-ledger.csv"));
+    assertThat(ledger.get(0))
+        .isEqualTo("extract,defect,rows_injected,expected_reason,expected_rejected_rows");
+    for (String line : ledger.subList(1, ledger.size())) {
+      String[] f = line.split(",");
+      if (Long.parseLong(f[4]) > 0) { // Parquet has no structure: its CSV-only defects list 0
+        expected.merge(f[0] + ":" + f[3], Long.parseLong(f[4]), Long::sum);
+      }
+    }
+
+    StringWriter progress = new StringWriter();
+    ValidateCommand.Result r =
+        ValidateCommand.run(spark(), in, null, null, QualityConfig.from(Settings.empty()),
+            tmp.resolve("out"), new PrintWriter(progress));
+    Map<String, Long> actual = new TreeMap<>();
+    for (QualityReport.ExtractCounts c : r.report().extracts().values()) {
+      assertThat(c.reconciles()).as(c.extract() + " read = accepted + rejected").isTrue();
+      assertThat(c.read()).as(c.extract() + " rows read").isPositive();
+      c.rejected().forEach((reason, n) -> actual.put(c.extract().fileName() + ":" + reason, n));
+    }
+    assertThat(actual).isEqualTo(expected);
+    assertThat(r.report().extracts()).containsOnlyKeys(Extract.values());
+    assertThat(r.report().ignoredFiles()).containsExactly("generator-ledger.csv");
+    assertThat(r.report().breaches()).isEmpty();
+    assertThat(r.report().population()).isPositive();
+  }
+}

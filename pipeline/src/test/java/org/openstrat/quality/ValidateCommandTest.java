@@ -1,0 +1,134 @@
+package org.openstrat.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openstrat.cli.ExitCode;
+import org.openstrat.cli.Strat;
+import org.openstrat.testing.SparkTestBase;
+import picocli.CommandLine;
+
+/** {@code strat validate} end to end: exit codes, the report and the quarantine on disk. */
+class ValidateCommandTest extends SparkTestBase {
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    spark(); // the command reuses the test session
+    CommandLine cl = Strat.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void validFolderWritesReconciledReportAndQuarantine(@TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    Path out = tmp.resolve("out");
+    Fixture.full(in);
+    // The fixture is tiny, so a single bad row is a large share: relax the reject rate.
+    Files.writeString(tmp.resolve("strat.properties"), "quality.max_reject_rate=1\n");
+    Run r = run("validate", "--input", in.toString(), "--as-of", "2025-01-01", "--output",
+        out.toString(), "--config", tmp.resolve("strat.properties").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+    assertThat(r.err()).contains("stage validate.gp_events rows_in=15 rows_out=4 seconds=");
+    assertThat(r.err()).contains("stage population rows_in=");
+    String json = Files.readString(out.resolve("quality/report.json"));
+    assertThat(json)
+        .contains("\"gp_events\":{\"files\":[\"gp_events.csv\"],\"rows_read\":15,"
+            + "\"rows_accepted\":4,\"rows_rejected\":11,\"reconciled\":true")
+        .contains("\"rows_outside_scoring_window\":1")
+        .contains("\"spells\":2,\"merged_episodes\":1")
+        .contains("\"files_not_an_extract\":[\"README.txt\"]")
+        .contains("\"PRACTICE_WITHOUT_PCN\":1")
+        .contains("\"practices_without_pcn\":[\"C00003\"]")
+        .contains("\"passed\":true");
+    String csv = Files.readString(out.resolve("quality/report.csv"));
+    assertThat(csv).contains("rejected,gp_events,UNTERMINATED_QUOTE,1\n");
+    List<Row> q = spark().read().parquet(out.resolve("quality/rejected/gp_events").toString())
+        .collectAsList();
+    assertThat(q).hasSize(11);
+    assertThat(spark().read().parquet(out.resolve("quality/rejected/gp_events").toString())
+        .columns()).containsExactly("extract", "reason", "source_file", "line", "raw");
+    // No NHS number on stdout or stderr.
+    assertThat(r.out() + r.err()).doesNotContain("9434765919").doesNotContain(Fixture.nhs(2));
+  }
+
+  @Test
+  void misnamedColumnFailsAtTheHeaderWithExit4(@TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    Fixture.full(in);
+    Fixture.write(in, "gp_events.csv", Fixture.fill("""
+        nhs_number,snomed_code,event_dt,numeric_value
+        {P1},73211009,2024-06-01,
+        """));
+    Run r = run("validate", "--input", in.toString(), "--output", tmp.resolve("out").toString());
+    assertThat(r.code()).isEqualTo(ExitCode.INPUT);
+    assertThat(r.err().strip())
+        .startsWith("strat: Cannot read gp_events.csv: header has missing column(s) event_date; "
+            + "unknown column(s) event_dt")
+        .doesNotContain("\n")
+        .doesNotContain("Exception");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void repeatedColumnFailsAtTheHeader(@TempDir Path tmp) {
+    Path in = tmp.resolve("in");
+    Fixture.full(in);
+    Fixture.write(in, "ae_attendances.csv",
+        "nhs_number,attendance_id,arrival_date,department_type,arrival_date\n");
+    Run r = run("validate", "--input", in.toString(), "--output", tmp.resolve("out").toString());
+    assertThat(r.code()).isEqualTo(ExitCode.INPUT);
+    assertThat(r.err()).contains("ae_attendances.csv").contains("repeated column(s) arrival_date");
+  }
+
+  @Test
+  void missingRequiredExtractIsExit4(@TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    Fixture.full(in);
+    Files.delete(in.resolve("housing.csv"));
+    Run r = run("validate", "--input", in.toString(), "--output", tmp.resolve("out").toString());
+    assertThat(r.code()).isEqualTo(ExitCode.INPUT);
+    assertThat(r.err()).contains("required extract housing is missing");
+  }
+
+  @Test
+  void allBadFileFailsWithExit5AndOnlyTheQualityFolderIsWritten(@TempDir Path tmp)
+      throws IOException {
+    Path in = tmp.resolve("in");
+    Path out = tmp.resolve("out");
+    Fixture.full(in);
+    Fixture.write(in, "op_appointments.csv", Fixture.fill("""
+        nhs_number,appointment_id,appointment_date,attendance_status
+        {P1},OP1,2024-08-01,1
+        {P1},OP2,not a date,5
+        {P1},OP3
+        """));
+    Files.writeString(tmp.resolve("strat.properties"), "quality.max_reject_rate=0.5\n");
+    Run r = run("validate", "--input", in.toString(), "--output", out.toString(), "--config",
+        tmp.resolve("strat.properties").toString());
+    assertThat(r.code()).isEqualTo(ExitCode.QUALITY);
+    assertThat(r.err()).contains("strat: Quality threshold breached: quality.max_reject_rate: ");
+    String json = Files.readString(out.resolve("quality/report.json"));
+    assertThat(json)
+        .contains("\"passed\":false")
+        .contains("quality.max_reject_rate: op_appointments reject rate is 1.0000, "
+            + "above the maximum 0.5000 by 0.5000");
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("quality");
+    }
+  }
+}

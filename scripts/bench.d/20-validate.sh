@@ -1,0 +1,26 @@
+# shellcheck shell=bash
+# strat validate on the cached generated system, Parquet then CSV: one line for the whole command
+# and one per extract (rows read, seconds of that extract's counting pass, rows/s).
+# Generates $CACHE/parquet and $CACHE/csv (seed 1, 2% bad rows) when missing.
+for fmt in parquet csv; do
+  if [ ! -f "$CACHE/$fmt/extract.properties" ]; then
+    "$STRAT" generate --patients "$SIZE" --seed 1 --format "$fmt" --extract-date 2025-03-31 \
+      --bad-rows 0.02 --out "$CACHE/$fmt" > "$CACHE/generate-$fmt.out" 2>&1 \
+      || { echo "bench: generate $fmt failed (see $CACHE/generate-$fmt.out)" >&2; continue; }
+  fi
+  out="$(mktemp -d)"
+  # exit 5 (a threshold breached) still measures the stage; anything else is a failure
+  bench_time "$STRAT" validate --input "$CACHE/$fmt" --output "$out" \
+    > "$out/validate.out" 2> "$out/validate.err" || true
+  if [ ! -f "$out/quality/report.csv" ]; then
+    echo "bench: validate $fmt failed: $(grep '^strat:' "$out/validate.err" | head -1)" >&2
+    rm -rf "$out"; continue
+  fi
+  total=$(awk -F, '$1=="rows" && $3=="read" {s+=$4} END {print s+0}' "$out/quality/report.csv")
+  bench_line "$SIZE" "validate-$fmt" "$total" "$BENCH_SECONDS"
+  [ -n "${BENCH_PEAK_KB:-}" ] && echo "bench size=$SIZE stage=validate-$fmt peak_rss_mb=$((BENCH_PEAK_KB / 1024))"
+  grep '^stage validate\.' "$out/validate.err" | while read -r _ name rin _ secs; do
+    bench_line "$SIZE" "  ${name#validate.}-$fmt" "${rin#rows_in=}" "${secs#seconds=}"
+  done
+  rm -rf "$out"
+done
