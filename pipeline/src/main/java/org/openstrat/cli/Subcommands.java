@@ -14,6 +14,7 @@ final class Subcommands {
         new org.openstrat.generate.GenerateCommand(),
         new org.openstrat.rules.RulesCommand(),
         new ValidateCommand(),
+        new ScoreCommand(),
         new RunCommand(),
         new org.openstrat.ops.ClusterCheckCommand());
   }

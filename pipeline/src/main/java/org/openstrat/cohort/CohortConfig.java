@@ -14,7 +14,8 @@ import org.openstrat.config.Settings;
  *
  * <pre>
  * cohort.NAME.rank_by=admission_risk       default admission_risk (or efi, hfrs, cms_score)
- * cohort.NAME.top_percent=5                 default 5, a whole number 1-10
+ * cohort.NAME.top_percent=5                 default 5, a whole number 1-10, or "all" (everyone
+ *                                           eligible: a filter-only cohort)
  * cohort.NAME.per=pcn,icc                   default pcn,icc
  * cohort.NAME.filter=efi_category = moderate and age &gt;= 65     default: none (everyone)
  * cohort.tie_salt=...                       default "strat-ties-v1" (see {@link Cohorts})
@@ -25,6 +26,8 @@ import org.openstrat.config.Settings;
  */
 public record CohortConfig(List<CohortDefinition> definitions, String tieSalt) {
   public static final String DEFAULT_NAME = "top5_admission_risk";
+  /** top_percent of a filter-only cohort ({@code top_percent=all}): everyone eligible, ranked. */
+  public static final int ALL = 100;
   public static final String DEFAULT_TIE_SALT = "strat-ties-v1";
   /** Columns a cohort may be ranked by. */
   public static final Set<String> RANKABLE = Set.of("admission_risk", "efi", "hfrs", "cms_score");
@@ -76,7 +79,8 @@ public record CohortConfig(List<CohortDefinition> definitions, String tieSalt) {
             "Config " + s.source() + ": " + p + "rank_by=" + rankBy + " is not one of "
                 + new TreeSet<>(RANKABLE));
       }
-      int pct = s.getInt(p + "top_percent", 5, 1, 10);
+      String pctText = s.getString(p + "top_percent", "5");
+      int pct = percent(s, p + "top_percent", pctText);
       List<CohortLevel> levels = new ArrayList<>();
       for (String l : s.getString(p + "per", "pcn,icc").split(",")) {
         String t = l.trim().toLowerCase(Locale.ROOT);
@@ -94,5 +98,21 @@ public record CohortConfig(List<CohortDefinition> definitions, String tieSalt) {
       defs.add(new CohortDefinition(n, rankBy, pct, levels, s.getString(p + "filter", "")));
     }
     return new CohortConfig(defs, salt);
+  }
+
+  private static int percent(Settings s, String key, String text) {
+    if (text.equalsIgnoreCase("all")) {
+      return ALL;
+    }
+    try {
+      int v = Integer.parseInt(text);
+      if (v >= 1 && v <= 10) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw StratException.config(
+        "Config " + s.source() + ": " + key + "=" + text + " is not a whole number from 1 to 10 or all");
   }
 }

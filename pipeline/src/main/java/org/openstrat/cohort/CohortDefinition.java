@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param name config name, {@code [a-z0-9_]{1,40}}; also the value of the cohort column
  * @param rankBy numeric scores-table column ranked descending (default admission_risk)
- * @param topPercent whole percent 1-10 (default 5); size = ceil(topPercent x eligible / 100)
+ * @param topPercent whole percent 1-10 (default 5), or 100 for a filter-only cohort ("all");
+ *     size = ceil(topPercent x eligible / 100)
  * @param levels the groups the cohort is drawn per (default pcn and icc)
  * @param filter the filter text (mini-language of {@link FilterParser}); empty = everyone
  */

@@ -228,7 +228,8 @@ final class Concepts {
       while (added < 2) {
         String body = Long.toString(700_000 + r.nextInt(290_000)) + "00";
         String dmd = body + org.openstrat.util.CheckDigits.verhoeffCheckDigit(body);
-        String chem = chapter + String.format("%04d", r.nextInt(10_000)) + letters.charAt(r.nextInt(letters.length())) + "0";
+        // chapter, section, paragraph, sub-paragraph (7 characters) + 2-character chemical = 9.
+        String chem = chapter + String.format("%05d", r.nextInt(100_000)) + letters.charAt(r.nextInt(letters.length())) + "0";
         if (prefixes.contains(chem) || !used.add(dmd)) {
           continue;
         }

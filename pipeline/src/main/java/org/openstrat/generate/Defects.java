@@ -271,7 +271,7 @@ final class Defects {
         d[c] =
             switch (e) {
               case PATIENTS -> rnd.nextBoolean() ? "X" : "male";
-              case AE_ATTENDANCES -> rnd.nextBoolean() ? "06" : "1";
+              case AE_ATTENDANCES -> rnd.nextBoolean() ? "06" : "10";
               default -> rnd.nextBoolean() ? "council" : "owner occupier";
             };
         out.row(e, d);
@@ -334,7 +334,7 @@ final class Defects {
     return switch (rnd.nextInt(5)) {
       case 0 -> "0000000000";
       case 1 -> valid.substring(0, 9);
-      case 2 -> valid.substring(0, 3) + " " + valid.substring(3, 6) + " " + valid.substring(6);
+      case 2 -> "1111111111"; // reserved: all ten digits the same
       default -> {
         // Wrong check digit: Modulus 11 has one valid check digit for nine digits.
         String nine = valid.substring(0, 9);

@@ -60,6 +60,24 @@ public record RuleSet(
     return Paths.get("rules");
   }
 
+  /**
+   * Every SNOMED CT id any rule looks for: eFI code lists and value rules, LTC code lists. Ingest
+   * and the quality report use it to say how much of an extract the rules can see; the generator to
+   * draw only meaningful codes.
+   */
+  public Set<String> knownSnomedCodes() {
+    Set<String> out = new java.util.TreeSet<>();
+    efi.deficits().forEach(d -> out.addAll(d.snomedCodes()));
+    efi.valueRules().forEach(v -> out.add(v.snomedCode()));
+    multimorbidity.conditions().forEach(c -> out.addAll(c.snomedCodes()));
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
+  /** The medicines that treat a condition or deficit key (empty for an unknown key). */
+  public List<Medicine> medicinesFor(String conditionKey) {
+    return medicines.stream().filter(m -> m.conditionKey().equals(conditionKey)).toList();
+  }
+
   /** {@link #load(Path)} from {@link #defaultDir()}. */
   public static RuleSet load() {
     return load(defaultDir());

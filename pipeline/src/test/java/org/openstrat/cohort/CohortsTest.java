@@ -135,6 +135,17 @@ class CohortsTest extends SparkTestBase {
     List<Row> rows = out.collectAsList();
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).<String>getAs("nhs_number")).isEqualTo("p65");
+    // "all": everyone matching the filter, ranked (a filter-only cohort).
+    Settings every =
+        Settings.of(
+            Map.of(
+                "cohort.mb.filter", "efi_category = moderate and age >= 65",
+                "cohort.mb.per", "pcn",
+                "cohort.mb.top_percent", "all"));
+    List<String> all =
+        Cohorts.build(f.toDataset(spark()), CohortConfig.from(every), null).orderBy("rank")
+            .collectAsList().stream().map(r -> r.<String>getAs("nhs_number")).toList();
+    assertThat(all).containsExactly("p66", "p65"); // risk 0.5 before 0.2
     assertThat(rows.get(0).<Long>getAs("eligible")).isEqualTo(1L);
     assertThat(rows.get(0).<String>getAs("cohort_level")).isEqualTo("icc");
     // in (...) and <= and quoted values

@@ -229,7 +229,9 @@ final class ContractChecker {
               || (name.equals("pcn_code") && !v.matches("U[0-9]{5}"))
               || (name.equals("lsoa_code") && !v.matches("E01[0-9]{6}"))
               || (name.equals("la_code") && !v.matches("E[0-9]{8}"))
-              || (name.equals("imd_decile") && !v.matches("[1-9]|10"));
+              || (name.equals("imd_decile") && !v.matches("[1-9]|10"))
+              || (name.equals("bnf_code") && !v.matches("[0-9A-Z]{15}"))
+              || (name.equals("numeric_value") && !v.matches("-?[0-9]+(\\.[0-9]+)?"));
       if (bad) {
         return Reason.INVALID_VALUE.name();
       }

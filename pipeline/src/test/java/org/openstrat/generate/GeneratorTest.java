@@ -83,8 +83,8 @@ class GeneratorTest extends SparkTestBase {
   void parquetIsByteIdenticalAndReadsAsStringColumns() throws IOException {
     Path a = tmp.resolve("pa");
     Path b = tmp.resolve("pb");
-    Generator.Result r = generate(a, 2000, 7, false, 0.01, 1);
-    generate(b, 2000, 7, false, 0.01, 2);
+    Generator.Result r = generate(a, 1000, 7, false, 0.01, 1);
+    generate(b, 1000, 7, false, 0.01, 2);
     assertIdenticalFolders(a, b);
     Dataset<Row> events = spark().read().parquet(a.resolve("gp_events.parquet").toString());
     assertThat(events.count()).isEqualTo(r.rows().get(Extract.GP_EVENTS));
@@ -101,7 +101,7 @@ class GeneratorTest extends SparkTestBase {
   @Test
   void ledgerMatchesAnIndependentReadingOfTheFiles() throws IOException {
     Path out = tmp.resolve("bad");
-    generate(out, 3000, 11, true, 0.02, 2);
+    generate(out, 2000, 11, true, 0.02, 2);
     ContractChecker checker = new ContractChecker(out, EXTRACT);
     checker.run();
     Map<String, Map<String, Long>> expected = ContractChecker.ledger(out.resolve(Generator.LEDGER));

@@ -83,6 +83,14 @@ class RuleSetTest {
     assertThat(hbMale.matches(129, "M")).isTrue();
     assertThat(hbMale.matches(130, "M")).isFalse();
     assertThat(hbMale.matches(100, "F")).as("male rule ignores women").isFalse();
+    ValueRule afScore =
+        rules.efi().valueRules().stream()
+            .filter(v -> v.operator().equals("any"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(afScore.deficitKey()).isEqualTo("atrial-fibrillation");
+    assertThat(afScore.threshold()).isNaN();
+    assertThat(afScore.matches(0, "M")).as("any recorded value counts, even 0").isTrue();
   }
 
   @Test
@@ -102,6 +110,22 @@ class RuleSetTest {
     double base = m.probability(Map.of());
     double old = m.probability(Map.of("age_85_plus", 1.0, "emergency_admissions_12m", 2.0));
     assertThat(old).isGreaterThan(base);
+  }
+
+  @Test
+  void knownCodesCoverEveryListAndValueRule() {
+    var known = rules.knownSnomedCodes();
+    assertThat(known).contains("38341003", "1022431000000105", "161898004");
+    assertThat(known).doesNotContain("38341004");
+    rules.efi().deficits().forEach(d -> assertThat(known).containsAll(d.snomedCodes()));
+    rules.multimorbidity().conditions().forEach(c -> assertThat(known).containsAll(c.snomedCodes()));
+  }
+
+  @Test
+  void medicinesForAConditionAreTiedToIt() {
+    assertThat(rules.medicinesFor("asthma")).isNotEmpty().allMatch(m -> m.conditionKey().equals("asthma"));
+    assertThat(rules.medicinesFor("no-such-condition")).isEmpty();
+    assertThat(rules.medicines()).allMatch(m -> m.bnfChemical().length() == 9);
   }
 
   // ---- refusals, on a copy of rules/ in a temp dir
