@@ -185,6 +185,7 @@ class NightlyScriptTest {
     env.put("STRAT_CONFIG", config.toString());
     env.put("STRAT_PSEUDO_KEY_FILE", key.toString());
     env.put("FAKE_ARGS_FILE", argsFile.toString());
+    env.put("STRAT_JAVA_OPTS", "-Xss4m");
 
     Result r = run(env, input.toString(), "2026-11-19");
 
@@ -192,7 +193,8 @@ class NightlyScriptTest {
     assertThat(Files.readString(argsFile).strip())
         .isEqualTo(
             "input=" + input + " output=" + output + " as_of=2026-11-19 config=" + config
-                + " key_file=" + key);
+                + " key_file=" + key
+                + " java_opts=-Xss4m -Dspark.hadoop.fs.permissions.umask-mode=027");
     List<Path> logs = logs();
     assertThat(logs).hasSize(1);
     Path latest = output.resolve("logs/latest.log");
