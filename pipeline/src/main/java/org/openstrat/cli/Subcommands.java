@@ -15,6 +15,7 @@ final class Subcommands {
         new org.openstrat.rules.RulesCommand(),
         new ValidateCommand(),
         new ScoreCommand(),
-        new RunCommand());
+        new RunCommand(),
+        new org.openstrat.ops.ClusterCheckCommand());
   }
 }
