@@ -213,7 +213,14 @@ public final class Validate {
     } else {
       dup = rowDup;
     }
-    d = d.withColumn(ROW_NUMBER, row_number().over(Window.partitionBy(all).orderBy(order)));
+    // Partitioned by the key (when there is one, so the key window's shuffle is reused), then a
+    // hash of all fields first so the sort compares longs, not shared NHS-number prefixes.
+    List<Column> byRow = new ArrayList<>();
+    key.forEach(k -> byRow.add(col(k)));
+    byRow.add(org.apache.spark.sql.functions.xxhash64(all));
+    byRow.addAll(List.of(all));
+    d = d.withColumn(ROW_NUMBER,
+        row_number().over(Window.partitionBy(byRow.toArray(new Column[0])).orderBy(order)));
 
     Column reason =
         when(ok.unary_$bang(), col(FIELD))
