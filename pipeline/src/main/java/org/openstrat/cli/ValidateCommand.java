@@ -133,7 +133,11 @@ public final class ValidateCommand implements Callable<Integer> {
       l.persist(StorageLevel.MEMORY_AND_DISK());
     }
     try {
-      Dataset<Row> population = Population.build(v, scoreDate, cfg);
+      // Patients feed both the exclusion counts and the population; the population feeds the
+      // report and, in strat run, the scores: both kept (unpersisted when the JVM ends).
+      v.accepted().get(Extract.PATIENTS).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> population =
+          Population.build(v, scoreDate, cfg).persist(StorageLevel.MEMORY_AND_DISK());
       QualityReport report = QualityReport.compute(v, population, progress);
       QualityWriter.write(v, report, output);
       return new Result(v, population, report);
