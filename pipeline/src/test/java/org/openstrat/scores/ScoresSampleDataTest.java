@@ -23,8 +23,8 @@ import org.openstrat.testing.SparkTestBase;
 /**
  * The scores stage end to end on sample-data (ingest, validate, population, scores) as of the
  * extract date 2026-03-31. Named (synthetic) patients' values were worked out by hand from the
- * CSV files and the rule files, independently of Spark; regenerate them when sample-data or
- * rules/ change.
+ * CSV files and the rule files, independently of Spark (a plain-Python scorer), for patients none
+ * of whose rows carries an injected defect; regenerate them when sample-data or rules/ change.
  */
 class ScoresSampleDataTest extends SparkTestBase {
 
@@ -71,51 +71,87 @@ class ScoresSampleDataTest extends SparkTestBase {
     assertThat((String) r.getAs("admission_risk_band")).isEqualTo(model.band(p));
   }
 
-  /** Born 1928 (97), male, IMD decile 9, open community social care, no housing record. */
+  /**
+   * Born 1938 (87), male, IMD decile 1, two open services in the latest submission of his LA (short
+   * term ST-Max from 2020 and long term nursing from 2022: the later start is the service shown,
+   * both count in the model); latest housing record says not alone. Barthel 13 recorded on the
+   * as-of date itself (activity limitation).
+   */
   @Test
-  void severelyFrailManWithHighHfrs() {
-    assertPatient("4921562202",
-        List.of("activity-limitation", "anaemia", "arthritis", "atrial-fibrillation",
-            "care-requirement", "chd", "cognitive-problems", "dyspnoea", "falls",
-            "fragility-fracture", "hearing-loss", "heart-valve-disease", "hypertension",
-            "polypharmacy", "respiratory-disease", "urinary-system-disease", "vision-problems",
-            "weight-loss"),
-        "severe", 25.7, "high",
-        List.of("atrial-fibrillation", "chd", "copd", "dementia", "hearing-loss", "hypertension",
-            "rheumatoid-ctd"),
-        6.39, new int[] {22, 1, 4, 3, 2},
+  void severelyFrailManInNursingCareWithReablement() {
+    assertPatient("4073448803",
+        List.of("activity-limitation", "atrial-fibrillation", "chd", "cognitive-problems",
+            "diabetes", "dizziness", "falls", "hearing-loss", "heart-valve-disease", "housebound",
+            "hypotension", "mobility-problems", "polypharmacy", "respiratory-disease",
+            "urinary-incontinence"),
+        "severe", 2.5, "low",
+        List.of("asthma", "atrial-fibrillation", "chd", "dementia", "diabetes", "hearing-loss"),
+        5.36, new int[] {21, 0, 0, 3, 1},
         Map.ofEntries(Map.entry("age_85_plus", 1.0), Map.entry("sex_male", 1.0),
-            Map.entry("efi", 0.5), Map.entry("hfrs", 25.7), Map.entry("ltc_count", 7.0),
-            Map.entry("polypharmacy_count", 22.0), Map.entry("emergency_admissions_12m", 1.0),
-            Map.entry("bed_days_12m", 4.0), Map.entry("ae_attendances_12m", 3.0),
-            Map.entry("op_dna_12m", 2.0), Map.entry("social_care_community", 1.0)));
-    Row r = scores.get("4921562202");
-    assertThat((String) r.getAs("social_care_service")).isEqualTo("Long Term Support: Community");
+            Map.entry("imd_q1", 1.0), Map.entry("efi", 15 / 36.0), Map.entry("hfrs", 2.5),
+            Map.entry("ltc_count", 6.0), Map.entry("polypharmacy_count", 21.0),
+            Map.entry("ae_attendances_12m", 3.0), Map.entry("op_dna_12m", 1.0),
+            Map.entry("social_care_nursing_residential", 1.0),
+            Map.entry("social_care_short_term", 1.0)));
+    Row r = scores.get("4073448803");
+    assertThat((String) r.getAs("social_care_service")).isEqualTo("Long Term Support: Nursing");
+    assertThat((Boolean) r.getAs("lives_alone")).isFalse();
+    assertThat((double) r.getAs("admission_risk")).isCloseTo(0.652535496385369, within(1e-9));
+    assertThat((String) r.getAs("admission_risk_band")).isEqualTo("very high");
+    assertThat(list(r, "top_factors")).containsExactly("Electronic frailty index 0.42",
+        "Lives in a care home (nursing or residential)", "Aged 85 or over");
+  }
+
+  /**
+   * Born 1944 (81), female, IMD decile 9, no housing record. Three emergency spells in the last 12
+   * months (two with several episodes; one admitted two days before as-of and not discharged),
+   * HFRS 38.4 (capped at 30 in the model). Residential care: of her two residential services the
+   * latest submission has closed one; the superseded submission still shows it open.
+   */
+  @Test
+  void moderatelyFrailWomanInResidentialCareWithHighHfrs() {
+    assertPatient("4018041306",
+        List.of("arthritis", "dyspnoea", "hypotension", "polypharmacy", "pvd",
+            "respiratory-disease", "sleep-disturbance", "social-vulnerability",
+            "thyroid-disorders"),
+        "moderate", 38.4, "high", List.of("anxiety-depression", "rheumatoid-ctd"), 0.93,
+        new int[] {9, 3, 24, 3, 0},
+        Map.ofEntries(Map.entry("age_75_84", 1.0), Map.entry("efi", 9 / 36.0),
+            Map.entry("hfrs", 38.4), Map.entry("ltc_count", 2.0),
+            Map.entry("polypharmacy_count", 9.0), Map.entry("emergency_admissions_12m", 3.0),
+            Map.entry("bed_days_12m", 24.0), Map.entry("ae_attendances_12m", 3.0),
+            Map.entry("social_care_nursing_residential", 1.0)));
+    Row r = scores.get("4018041306");
+    assertThat((String) r.getAs("social_care_service")).isEqualTo("Long Term Support: Residential");
     assertThat((Object) r.getAs("lives_alone")).isNull();
-    assertThat(list(r, "top_factors")).hasSize(3)
-        .startsWith("Hospital frailty risk score 25.7", "Electronic frailty index 0.5");
+    assertThat((double) r.getAs("admission_risk")).isCloseTo(0.8091899930667581, within(1e-9));
+    assertThat((String) r.getAs("admission_risk_band")).isEqualTo("very high");
+    assertThat(list(r, "top_factors")).containsExactly("3 emergency admissions in last 12 months",
+        "Hospital frailty risk score 38.4", "Lives in a care home (nursing or residential)");
   }
 
-  /** Born 1949 (76), male, IMD decile 6, lives with others; national opt-out (still scored). */
+  /**
+   * Born 1945 (80), female, IMD decile 9, lives with others; national opt-out (still scored).
+   * Anaemia from a haemoglobin value (96 g/L, below the female threshold of 115), not a code;
+   * exactly 5 medicines in 12 months (polypharmacy's threshold).
+   */
   @Test
-  void mildlyFrailManOfSeventySix() {
-    assertPatient("4099775801",
-        List.of("activity-limitation", "ckd", "diabetes", "polypharmacy", "urinary-incontinence"),
-        "mild", 6.0, "intermediate", List.of("ckd", "diabetes"), 1.28,
-        new int[] {9, 1, 7, 1, 0},
-        Map.ofEntries(Map.entry("age_75_84", 1.0), Map.entry("sex_male", 1.0),
-            Map.entry("efi", 5 / 36.0), Map.entry("hfrs", 6.0), Map.entry("ltc_count", 2.0),
-            Map.entry("polypharmacy_count", 9.0), Map.entry("emergency_admissions_12m", 1.0),
-            Map.entry("bed_days_12m", 7.0), Map.entry("ae_attendances_12m", 1.0)));
-    assertThat((Boolean) scores.get("4099775801").getAs("lives_alone")).isFalse();
-  }
-
-  /** Born 1988 (37), male, nothing recorded in any window: only the sex term. */
-  @Test
-  void youngManWithNothingRecorded() {
-    assertPatient("4012871803", List.of(), "fit", 0.0, "low", List.of(), 0.0,
-        new int[] {0, 0, 0, 0, 0}, Map.of("sex_male", 1.0));
-    assertThat(list(scores.get("4012871803"), "top_factors")).containsExactly("Male");
+  void mildlyFrailWomanOfEightyWithNationalOptOut() {
+    assertPatient("4676269803",
+        List.of("anaemia", "dizziness", "hearing-loss", "hypertension", "polypharmacy"),
+        "mild", 11.4, "intermediate", List.of("hearing-loss", "hypertension"), 0.17,
+        new int[] {5, 0, 0, 1, 0},
+        Map.ofEntries(Map.entry("age_75_84", 1.0), Map.entry("efi", 5 / 36.0),
+            Map.entry("hfrs", 11.4), Map.entry("ltc_count", 2.0),
+            Map.entry("polypharmacy_count", 5.0), Map.entry("ae_attendances_12m", 1.0)));
+    Row r = scores.get("4676269803");
+    assertThat((Boolean) r.getAs("national_opt_out")).isTrue();
+    assertThat((Object) r.getAs("social_care_service")).isNull();
+    assertThat((Boolean) r.getAs("lives_alone")).isFalse();
+    assertThat((double) r.getAs("admission_risk")).isCloseTo(0.1608300334889688, within(1e-9));
+    assertThat((String) r.getAs("admission_risk_band")).isEqualTo("moderate");
+    assertThat(list(r, "top_factors")).containsExactly("Hospital frailty risk score 11.4",
+        "Aged 75 to 84", "1 A&E attendances in last 12 months");
   }
 
   @Test
