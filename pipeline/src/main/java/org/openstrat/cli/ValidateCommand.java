@@ -129,25 +129,25 @@ public final class ValidateCommand implements Callable<Integer> {
         (System.nanoTime() - t0) / 1e9);
     progress.flush();
     Validated v = Validate.apply(raw, scoreDate, extractDate, cfg);
-    // Labels are small (a reason and a flag per row; file, line and raw only for rejected rows):
-    // cached, the counts and the quarantine come from one pass over the input.
-    for (Dataset<Row> l : v.labels().values()) {
+    // The labelled extracts are cached: labels (counts, quarantine, linkage) and accepted rows
+    // (population, scores) are both projections of them, so each extract's row checks and
+    // duplicate-check shuffle run once. Kept until the JVM ends: strat run scores from them.
+    for (Dataset<Row> l : v.labelled().values()) {
       l.persist(StorageLevel.MEMORY_AND_DISK());
     }
-    try {
-      // Patients feed both the exclusion counts and the population; the population feeds the
-      // report and, in strat run, the scores: both kept (unpersisted when the JVM ends).
-      v.accepted().get(Extract.PATIENTS).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> population =
-          Population.build(v, scoreDate, cfg).persist(StorageLevel.MEMORY_AND_DISK());
-      QualityReport report = QualityReport.compute(v, population, progress);
-      QualityWriter.write(v, report, output);
-      return new Result(v, population, report);
-    } finally {
-      for (Dataset<Row> l : v.labels().values()) {
-        l.unpersist();
-      }
+    // Patients feed both the exclusion counts and the population; apc_spells' episode merge (a
+    // shuffle) feeds the report's spell count and the scores: both kept.
+    v.accepted().get(Extract.PATIENTS).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> apc = v.accepted().get(Extract.APC_SPELLS);
+    if (apc != null) {
+      apc.persist(StorageLevel.MEMORY_AND_DISK());
     }
+    // The population feeds the report and, in strat run, the scores.
+    Dataset<Row> population =
+        Population.build(v, scoreDate, cfg).persist(StorageLevel.MEMORY_AND_DISK());
+    QualityReport report = QualityReport.compute(v, population, progress);
+    QualityWriter.write(v, report, output);
+    return new Result(v, population, report);
   }
 
   /** Exit 5 naming the first breach (all are in the report) when any threshold is breached. */

@@ -102,6 +102,7 @@ public final class Validate {
 
     Map<Extract, Dataset<Row>> accepted = new EnumMap<>(Extract.class);
     Map<Extract, Dataset<Row>> labels = new EnumMap<>(Extract.class);
+    Map<Extract, Dataset<Row>> labelledAll = new EnumMap<>(Extract.class);
 
     Dataset<Row> practicesLabelled =
         label(Extract.PRACTICES, practicesRaw, asOf, extractDate, null, null);
@@ -123,6 +124,7 @@ public final class Validate {
       Dataset<Row> t = e == Extract.PRACTICES ? practicesAccepted : typed(e, labelled);
       accepted.put(e, e == Extract.APC_SPELLS ? mergeEpisodes(t) : t);
       labels.put(e, labelsOf(e, labelled));
+      labelledAll.put(e, labelled);
     }
     return new Validated(
         asOf,
@@ -131,6 +133,7 @@ public final class Validate {
         raw,
         Collections.unmodifiableMap(accepted),
         Collections.unmodifiableMap(labels),
+        Collections.unmodifiableMap(labelledAll),
         practicePcn);
   }
 
@@ -238,7 +241,9 @@ public final class Validate {
     List<Column> keep = new ArrayList<>(List.of(all));
     keep.add(col(Ingest.SOURCE_FILE));
     keep.add(col(Ingest.LINE));
-    keep.add(col(Ingest.RAW));
+    // The raw text is only ever used for rejected rows: dropped from accepted ones so a cached
+    // labelled extract does not hold every CSV line twice.
+    keep.add(when(col(REASON).isNotNull(), col(Ingest.RAW)).as(Ingest.RAW));
     keep.add(col(REASON));
     keep.add(col(OUTSIDE_WINDOW));
     return d.select(keep.toArray(new Column[0]));

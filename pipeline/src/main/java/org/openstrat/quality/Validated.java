@@ -27,6 +27,11 @@ import org.openstrat.ingest.RawExtracts;
  *     Validate#SOURCE_FILE}, {@link Validate#LINE}, {@link Validate#RAW}; for the linked extracts
  *     also {@link Validate#NHS_NUMBER} of accepted rows. Small by design so the
  *     command can cache it and count and quarantine from one pass over the input.
+ * @param labelled per extract present: the labelled rows both {@code labels} and {@code accepted}
+ *     are projections of (contract columns, {@code _source_file}, {@code _line}, {@code _raw} of
+ *     rejected rows, {@link Validate#REASON}, {@link Validate#OUTSIDE_WINDOW}). A command that
+ *     persists these runs the row checks (and their duplicate-check shuffle) once per extract
+ *     for the counts, the quarantine, the population and the scores alike.
  * @param practicePcn the practice to PCN/ICC/ICP mapping valid on the as-of date, one row per
  *     practice ({@code practices} typed columns)
  */
@@ -37,6 +42,7 @@ public record Validated(
     RawExtracts raw,
     Map<Extract, Dataset<Row>> accepted,
     Map<Extract, Dataset<Row>> labels,
+    Map<Extract, Dataset<Row>> labelled,
     Dataset<Row> practicePcn) {
 
   /** The rejected rows of one extract: extract, reason, source_file, line, raw. */
