@@ -125,7 +125,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     LocalDate scoreDate = asOf != null ? asOf : extract;
     if (scoreDate.isAfter(extract)) {
-      throw StratException.config("--as-of " + scoreDate + " is after the extract date " + extract);
+      throw new StratException(ExitCode.USAGE, "--as-of " + scoreDate + " is after the extract date " + extract);
     }
     String runId =
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC).format(started)
