@@ -32,15 +32,17 @@ import picocli.CommandLine.Spec;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads every extract in INPUT, checks each row against the extract contract, writes the",
-      "rejected rows to OUTPUT/quality/rejected/EXTRACT/ and the reconciliation to",
-      "OUTPUT/quality/report.json and report.csv. Fails with exit 5 when a quality threshold is",
-      "breached (the report says which), exit 4 when an extract is missing or has a bad header."
+      "Reads every extract in INPUT and checks each row against the extract contract.",
+      "Writes rejected rows to OUTPUT/quality/rejected/EXTRACT/ and the reconciliation",
+      "to OUTPUT/quality/report.json and report.csv. Exit 5 when a quality threshold",
+      "is breached (the report says which); exit 4 when an extract is missing or has",
+      "a bad header."
     },
     footer = {
       "",
       "Example:",
-      "  strat validate --input sample-data --as-of 2025-03-31 --output /tmp/strat-quality"
+      "  strat validate --input sample-data --as-of 2025-03-31 \\",
+      "      --output /tmp/strat-quality"
     })
 public final class ValidateCommand implements Callable<Integer> {
 
@@ -133,7 +135,11 @@ public final class ValidateCommand implements Callable<Integer> {
       l.persist(StorageLevel.MEMORY_AND_DISK());
     }
     try {
-      Dataset<Row> population = Population.build(v, scoreDate, cfg);
+      // Patients feed both the exclusion counts and the population; the population feeds the
+      // report and, in strat run, the scores: both kept (unpersisted when the JVM ends).
+      v.accepted().get(Extract.PATIENTS).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> population =
+          Population.build(v, scoreDate, cfg).persist(StorageLevel.MEMORY_AND_DISK());
       QualityReport report = QualityReport.compute(v, population, progress);
       QualityWriter.write(v, report, output);
       return new Result(v, population, report);

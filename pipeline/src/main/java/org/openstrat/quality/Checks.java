@@ -1,13 +1,11 @@
 package org.openstrat.quality;
 
-import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_date;
@@ -107,17 +105,23 @@ public final class Checks {
     return array(flat);
   }
 
-  /** The Verhoeff checksum of a digit string (0 when its check digit is right). */
+  /**
+   * The Verhoeff checksum of a string of up to 18 digits (0 when its check digit is right),
+   * unrolled over the 18 positions so it is compiled with the rest of the row's checks (a
+   * higher-order {@code aggregate} is interpreted row by row). Past the string's length the step
+   * multiplies by D[c][0] = c, a no-op, so each step holds the previous one once and the
+   * expression stays linear in size.
+   */
   static Column verhoeff(Column s) {
     Column len = length(s);
-    return aggregate(
-        sequence(lit(0), len.minus(1)),
-        lit(0),
-        (acc, i) -> {
-          Column d = s.substr(len.minus(i), lit(1)).cast(DataTypes.IntegerType);
-          Column p = element_at(P_TABLE, i.mod(8).multiply(10).plus(d).plus(1));
-          return element_at(D_TABLE, acc.multiply(10).plus(p).plus(1));
-        });
+    Column c = lit(0);
+    for (int i = 0; i < 18; i++) {
+      Column d = s.substr(len.minus(i), lit(1)).cast(DataTypes.IntegerType);
+      Column p =
+          when(len.gt(i), element_at(P_TABLE, d.plus((i % 8) * 10 + 1))).otherwise(lit(0));
+      c = element_at(D_TABLE, c.multiply(10).plus(p).plus(1));
+    }
+    return c;
   }
 
   /**

@@ -249,11 +249,13 @@ public final class QualityReport {
     Map<String, Map<Extract, Long>> found = new TreeMap<>();
     Dataset<Row> seen = null;
     for (Extract e : LINKED_EXTRACTS) {
-      Dataset<Row> a = v.accepted().get(e);
+      Dataset<Row> a = v.labels().get(e);
       if (a == null) {
         continue;
       }
-      Dataset<Row> s = a.select(col("nhs_number").as("_nhs"), lit(e.name()).as("_extract"));
+      Dataset<Row> s =
+          a.where(col(Validate.NHS_NUMBER).isNotNull())
+              .select(col(Validate.NHS_NUMBER).as("_nhs"), lit(e.name()).as("_extract"));
       seen = seen == null ? s : seen.union(s);
     }
     if (seen != null) {

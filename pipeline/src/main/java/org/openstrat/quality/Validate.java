@@ -55,6 +55,8 @@ public final class Validate {
   public static final String SOURCE_FILE = "source_file";
   public static final String LINE = "line";
   public static final String RAW = "raw";
+  /** Label column of the linked extracts ({@link QualityReport#LINKED_EXTRACTS}): the NHS number of an accepted row. */
+  public static final String NHS_NUMBER = "nhs_number";
 
   private static final String FIELD = "_field_reason";
   private static final String REF_KEY = "_ref_key";
@@ -213,7 +215,14 @@ public final class Validate {
     } else {
       dup = rowDup;
     }
-    d = d.withColumn(ROW_NUMBER, row_number().over(Window.partitionBy(all).orderBy(order)));
+    // Partitioned by the key (when there is one, so the key window's shuffle is reused), then a
+    // hash of all fields first so the sort compares longs, not shared NHS-number prefixes.
+    List<Column> byRow = new ArrayList<>();
+    key.forEach(k -> byRow.add(col(k)));
+    byRow.add(org.apache.spark.sql.functions.xxhash64(all));
+    byRow.addAll(List.of(all));
+    d = d.withColumn(ROW_NUMBER,
+        row_number().over(Window.partitionBy(byRow.toArray(new Column[0])).orderBy(order)));
 
     Column reason =
         when(ok.unary_$bang(), col(FIELD))
@@ -290,12 +299,17 @@ public final class Validate {
 
   private static Dataset<Row> labelsOf(Extract e, Dataset<Row> labelled) {
     Column rejected = col(REASON).isNotNull();
-    return labelled.select(
+    List<Column> cols = new ArrayList<>(List.of(
         col(REASON),
         col(OUTSIDE_WINDOW),
         when(rejected, col(Ingest.SOURCE_FILE)).as(SOURCE_FILE),
         when(rejected, col(Ingest.LINE)).as(LINE),
-        when(rejected, Ingest.rawText(e)).as(RAW));
+        when(rejected, Ingest.rawText(e)).as(RAW)));
+    if (QualityReport.LINKED_EXTRACTS.contains(e)) {
+      // Linkage per PCN is counted from the (cached) labels rather than a second validation pass.
+      cols.add(when(rejected.unary_$bang(), col("nhs_number")).as(NHS_NUMBER));
+    }
+    return labelled.select(cols.toArray(new Column[0]));
   }
 
   // ---- typing ----

@@ -24,7 +24,8 @@ import org.openstrat.ingest.RawExtracts;
  *     (for apc_spells, of the spell's first episode)
  * @param labels per extract present: one row per row read, columns {@link Validate#REASON} (null
  *     = accepted), {@link Validate#OUTSIDE_WINDOW}, and for rejected rows only {@link
- *     Validate#SOURCE_FILE}, {@link Validate#LINE}, {@link Validate#RAW}. Small by design so the
+ *     Validate#SOURCE_FILE}, {@link Validate#LINE}, {@link Validate#RAW}; for the linked extracts
+ *     also {@link Validate#NHS_NUMBER} of accepted rows. Small by design so the
  *     command can cache it and count and quarantine from one pass over the input.
  * @param practicePcn the practice to PCN/ICC/ICP mapping valid on the as-of date, one row per
  *     practice ({@code practices} typed columns)

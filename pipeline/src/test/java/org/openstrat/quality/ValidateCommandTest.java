@@ -54,7 +54,15 @@ class ValidateCommandTest extends SparkTestBase {
         .contains("\"files_not_an_extract\":[\"README.txt\"]")
         .contains("\"PRACTICE_WITHOUT_PCN\":1")
         .contains("\"practices_without_pcn\":[\"C00003\"]")
-        .contains("\"passed\":true");
+        .contains("\"passed\":true")
+        // P1 (PCN U00001) is in every linked extract; P2 (U00002) only in social care (their
+        // spell, attendance and housing rows were rejected).
+        .contains("{\"pcn_code\":\"U00001\",\"population\":1,\"apc_spells_share\":1,"
+            + "\"ae_attendances_share\":1,\"op_appointments_share\":1,\"social_care_share\":1,"
+            + "\"housing_share\":1}")
+        .contains("{\"pcn_code\":\"U00002\",\"population\":1,\"apc_spells_share\":0,"
+            + "\"ae_attendances_share\":0,\"op_appointments_share\":0,\"social_care_share\":1,"
+            + "\"housing_share\":0}");
     String csv = Files.readString(out.resolve("quality/report.csv"));
     assertThat(csv).contains("rejected,gp_events,UNTERMINATED_QUOTE,1\n");
     List<Row> q = spark().read().parquet(out.resolve("quality/rejected/gp_events").toString())
