@@ -19,6 +19,8 @@ public final class SparkSessions {
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.ansi.enabled", "false")
             .config("spark.sql.adaptive.enabled", "true")
+            // Wide extract plans otherwise warn about truncated plan strings on every run.
+            .config("spark.sql.debug.maxToStringFields", "1000")
             .config("spark.sql.parquet.compression.codec", "snappy")
             .config("spark.sql.sources.partitionOverwriteMode", "static");
     if (System.getProperty("spark.master") == null) {
