@@ -120,7 +120,7 @@ interface ExtractWriter extends AutoCloseable {
           new Builder(new LocalOutputFile(file), schema)
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withDictionaryEncoding(true)
-              .withRowGroupSize(64L * 1024 * 1024)
+              .withRowGroupSize(16L * 1024 * 1024)
               .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
               .withConf(new Configuration(false));
       // Identifiers are (nearly) unique: a dictionary only costs lookups before it falls back.
