@@ -90,4 +90,21 @@ class ChecksTest extends SparkTestBase {
     assertThat(out).containsExactly("I10", "I10", "I10", "S062", "S062", "R69", "F000", "E119",
         "J44", "I1!", "XX9!", "I10A!", "A0!");
   }
+
+  @Test
+  void datesParseOnlyInTheIsoShape() {
+    List<String> values = List.of("2023-01-31", "1900-01-01", "2024-02-29", "2023-02-29",
+        "2023-02-30", "2023-13-01", "2023-1-01", "2023-01-1 ", " 2023-01-1", "+023-01-01",
+        "2023-01-0a", "2023/01/01", "20230101", "2023-01-01T00:00", "", "0000-00-00");
+    List<Row> got = strings(values)
+        .select(col("v"), Checks.parseDate(col("v")).cast("string").as("d")).collectAsList();
+    java.util.Map<String, String> parsed = new java.util.HashMap<>();
+    got.forEach(r -> parsed.put(r.getString(0), r.getString(1)));
+    assertThat(parsed).containsEntry("2023-01-31", "2023-01-31")
+        .containsEntry("1900-01-01", "1900-01-01")
+        .containsEntry("2024-02-29", "2024-02-29");
+    for (String bad : values.subList(3, values.size())) {
+      assertThat(parsed.get(bad)).as("'" + bad + "'").isNull();
+    }
+  }
 }
