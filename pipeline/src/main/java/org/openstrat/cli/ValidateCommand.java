@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -132,8 +133,12 @@ public final class ValidateCommand implements Callable<Integer> {
     // The labelled extracts are cached: labels (counts, quarantine, linkage) and accepted rows
     // (population, scores) are both projections of them, so each extract's row checks and
     // duplicate-check shuffle run once. Kept until the JVM ends: strat run scores from them.
-    for (Dataset<Row> l : v.labelled().values()) {
-      l.persist(StorageLevel.MEMORY_AND_DISK());
+    // The GP extracts (95% of the rows) are not cached: labelling them is a map-only plan after
+    // Validate's pre-passes, cheaper to run again for the scores than to hold 100M rows.
+    for (Map.Entry<Extract, Dataset<Row>> l : v.labelled().entrySet()) {
+      if (!Validate.isLarge(l.getKey())) {
+        l.getValue().persist(StorageLevel.MEMORY_AND_DISK());
+      }
     }
     // Patients feed both the exclusion counts and the population; apc_spells' episode merge (a
     // shuffle) feeds the report's spell count and the scores: both kept.
@@ -145,8 +150,8 @@ public final class ValidateCommand implements Callable<Integer> {
     // The population feeds the report and, in strat run, the scores.
     Dataset<Row> population =
         Population.build(v, scoreDate, cfg).persist(StorageLevel.MEMORY_AND_DISK());
-    QualityReport report = QualityReport.compute(v, population, progress);
-    QualityWriter.write(v, report, output);
+    QualityReport report = QualityReport.compute(v, population, progress, output);
+    QualityWriter.writeReport(report, output);
     return new Result(v, population, report);
   }
 

@@ -27,4 +27,11 @@ public record RawExtracts(
     LocalDate extractDate,
     Map<Extract, Dataset<Row>> raw,
     Map<Extract, List<Path>> files,
-    List<Path> ignoredFiles) {}
+    List<Path> ignoredFiles) {
+
+  /** True when the extract was read from CSV (its part files end in .csv), false for Parquet. */
+  public boolean isCsv(Extract e) {
+    List<Path> parts = files.get(e);
+    return parts != null && !parts.isEmpty() && parts.get(0).getFileName().toString().endsWith(".csv");
+  }
+}

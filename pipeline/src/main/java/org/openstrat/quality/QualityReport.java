@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.openstrat.ingest.Extract;
@@ -163,35 +164,33 @@ public final class QualityReport {
   }
 
   /**
-   * Counts everything (Spark actions: about one pass over each extract's labels, which the command
-   * caches, plus the patients and linked extracts for population and linkage). Prints one progress
-   * line per extract and one for the population to {@code progress} (null for none).
+   * Counts everything and writes the quarantine on the way (Spark actions: one pass over each
+   * extract's labels, which counts its rows while {@link QualityWriter#writeQuarantine} writes its
+   * rejected ones, plus the patients and linked extracts for population and linkage). Prints one
+   * progress line per extract and one for the population to {@code progress} (null for none).
    *
    * @param population {@link Population#build}'s result for this run
+   * @param outDir the output folder: the quarantine goes to {@code quality/rejected/} under it
    */
-  public static QualityReport compute(Validated v, Dataset<Row> population, PrintWriter progress) {
+  public static QualityReport compute(
+      Validated v, Dataset<Row> population, PrintWriter progress, Path outDir) {
     Map<Extract, ExtractCounts> counts = new EnumMap<>(Extract.class);
-    for (Map.Entry<Extract, Dataset<Row>> en : v.labels().entrySet()) {
-      Extract e = en.getKey();
+    // Few metrics on purpose: the observation runs them on every row outside generated code.
+    // Counts per reason come from the quarantine just written (rejected rows only, small).
+    List<Column> metrics = List.of(
+        count(lit(1)).as("read"),
+        count(col(Validate.REASON)).as("rejected"),
+        sum(when(col(Validate.OUTSIDE_WINDOW), 1L).otherwise(0L)).as("outside"));
+    for (Extract e : v.labels().keySet()) {
       long t0 = System.nanoTime();
-      List<Row> rows =
-          en.getValue()
-              .groupBy(col(Validate.REASON))
-              .agg(count(lit(1)).as("n"), sum(when(col(Validate.OUTSIDE_WINDOW), 1).otherwise(0)))
-              .collectAsList();
-      long read = 0;
-      long accepted = 0;
-      long outside = 0;
+      Map<String, Object> m = QualityWriter.writeQuarantine(v, e, outDir, metrics);
+      long read = number(m.get("read"));
+      long accepted = read - number(m.get("rejected"));
+      long outside = number(m.get("outside"));
       Map<Reason, Long> rejected = new EnumMap<>(Reason.class);
-      for (Row r : rows) {
-        long n = r.getLong(1);
-        read += n;
-        if (r.isNullAt(0)) {
-          accepted = n;
-          outside = r.isNullAt(2) ? 0 : r.getLong(2);
-        } else {
-          rejected.put(Reason.valueOf(r.getString(0)), n);
-        }
+      for (Row r : QualityWriter.readQuarantine(v.raw().raw().get(e).sparkSession(), e, outDir)
+          .groupBy(col(Validate.REASON)).count().collectAsList()) {
+        rejected.put(Reason.valueOf(r.getString(0)), r.getLong(1));
       }
       long spells = e == Extract.APC_SPELLS ? v.accepted().get(e).count() : -1;
       List<String> files = new ArrayList<>();
@@ -291,6 +290,11 @@ public final class QualityReport {
         nationalOptOuts,
         withoutPcn,
         linkage);
+  }
+
+  /** An observed sum or count: null (no rows) is 0. */
+  private static long number(Object o) {
+    return o == null ? 0 : ((Number) o).longValue();
   }
 
   private static void progress(PrintWriter out, String stage, long in, long outRows, long t0) {

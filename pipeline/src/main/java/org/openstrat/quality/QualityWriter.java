@@ -4,7 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.openstrat.cli.StratException;
 import org.openstrat.ingest.Extract;
 
@@ -21,16 +28,34 @@ public final class QualityWriter {
     return outDir.resolve("quality");
   }
 
-  /** Quarantine and report. */
-  public static void write(Validated v, QualityReport r, Path outDir) {
-    Path rejected = qualityDir(outDir).resolve("rejected");
-    for (Extract e : v.labels().keySet()) {
-      v.rejected(e)
-          .write()
-          .mode(SaveMode.Overwrite)
-          .parquet(rejected.resolve(e.fileName()).toUri().toString());
+  /**
+   * Writes one extract's quarantine, {@code quality/rejected/EXTRACT/}, and returns the {@code
+   * metrics} (aggregates over every labelled row, accepted or not) measured in the same pass: an
+   * {@link Observation} on the labels, so the row checks and the duplicate shuffle run once for
+   * both the counts and the quarantine.
+   */
+  public static Map<String, Object> writeQuarantine(
+      Validated v, Extract e, Path outDir, List<Column> metrics) {
+    Observation tally = new Observation("tally_" + e.fileName());
+    Dataset<Row> observed =
+        v.labels().get(e).observe(tally, metrics.get(0),
+            metrics.subList(1, metrics.size()).toArray(new Column[0]));
+    Validated.rejected(e, observed)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(qualityDir(outDir).resolve("rejected").resolve(e.fileName()).toUri().toString());
+    try {
+      return tally.getAsJava();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while counting " + e.fileName(), ex);
     }
-    writeReport(r, outDir);
+  }
+
+  /** The quarantine {@link #writeQuarantine} wrote for one extract. */
+  public static Dataset<Row> readQuarantine(SparkSession spark, Extract e, Path outDir) {
+    return spark.read().parquet(
+        qualityDir(outDir).resolve("rejected").resolve(e.fileName()).toUri().toString());
   }
 
   /** report.json and report.csv only. */

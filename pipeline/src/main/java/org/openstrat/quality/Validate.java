@@ -65,6 +65,19 @@ public final class Validate {
   private static final String FIRST = "_first_of_key";
   private static final String ROW_NUMBER = "_row_number";
 
+  /**
+   * The big extracts (95% of the rows, no key): their exact duplicates are found by a hash
+   * pre-pass ({@link Lookups#copies}) so that labelling them needs no shuffle, and they are not
+   * cached (holding 100M labelled rows costs more than reading them again).
+   */
+  static final java.util.Set<Extract> LARGE =
+      java.util.EnumSet.of(Extract.GP_EVENTS, Extract.GP_MEDICATIONS);
+
+  /** True for an extract in {@link #LARGE}. */
+  public static boolean isLarge(Extract e) {
+    return LARGE.contains(e);
+  }
+
   private Validate() {}
 
   /**
@@ -95,8 +108,11 @@ public final class Validate {
         practicesRaw.select(col("practice_code").as(REF_KEY)).where(col(REF_KEY).isNotNull())
             .distinct()
             .cache();
+    // Only valid numbers: a row whose NHS number is found here needs no Modulus 11 check of its
+    // own (the check is the dearest per-row expression; most rows of the big extracts match).
     Dataset<Row> registered =
-        patientsRaw.select(col("nhs_number").as(REF_KEY)).where(col(REF_KEY).isNotNull())
+        patientsRaw.select(col("nhs_number").as(REF_KEY))
+            .where(col(REF_KEY).isNotNull().and(Checks.nhsNumberValid(col(REF_KEY))))
             .distinct()
             .cache();
 
@@ -105,23 +121,26 @@ public final class Validate {
     Map<Extract, Dataset<Row>> labelledAll = new EnumMap<>(Extract.class);
 
     Dataset<Row> practicesLabelled =
-        label(Extract.PRACTICES, practicesRaw, asOf, extractDate, null, null);
+        label(Extract.PRACTICES, practicesRaw, asOf, extractDate, null, null, Lookups.NONE);
     Dataset<Row> practicesAccepted = typed(Extract.PRACTICES, practicesLabelled);
     Dataset<Row> practicePcn = practicePcnOn(practicesAccepted, asOf).cache();
 
     for (Map.Entry<Extract, Dataset<Row>> en : in.entrySet()) {
       Extract e = en.getKey();
       Dataset<Row> labelled;
+      Dataset<Row> t;
+      boolean parquet = !raw.isCsv(e);
       if (e == Extract.PRACTICES) {
         labelled = practicesLabelled;
-      } else if (e == Extract.PATIENTS) {
-        labelled = label(e, en.getValue(), asOf, extractDate, practiceCodes, practicePcn);
-      } else if (e.isPatientLevel()) {
-        labelled = label(e, en.getValue(), asOf, extractDate, registered, null);
+        t = practicesAccepted;
       } else {
-        labelled = label(e, en.getValue(), asOf, extractDate, null, null);
+        Dataset<Row> keys =
+            e == Extract.PATIENTS ? practiceCodes : e.isPatientLevel() ? registered : null;
+        Dataset<Row> pcn = e == Extract.PATIENTS ? practicePcn : null;
+        labelled = label(e, en.getValue(), asOf, extractDate, keys, pcn,
+            Lookups.of(e, en.getValue(), parquet));
+        t = typed(e, labelled);
       }
-      Dataset<Row> t = e == Extract.PRACTICES ? practicesAccepted : typed(e, labelled);
       accepted.put(e, e == Extract.APC_SPELLS ? mergeEpisodes(t) : t);
       labels.put(e, labelsOf(e, labelled));
       labelledAll.put(e, labelled);
@@ -171,10 +190,11 @@ public final class Validate {
       LocalDate asOf,
       LocalDate extractDate,
       Dataset<Row> refKeys,
-      Dataset<Row> practicePcn) {
+      Dataset<Row> practicePcn,
+      Lookups lookups) {
     List<ColumnRule> rules = ColumnRule.forExtract(e);
-    Dataset<Row> d = raw.withColumn(FIELD, fieldReason(rules, extractDate));
-    Column ok = col(FIELD).isNull();
+    Dataset<Row> d = raw;
+    Map<String, Column> validity = new java.util.HashMap<>();
 
     // 4. references (computed first: a broadcast join needs no shuffle)
     Column ref = lit(null).cast(DataTypes.StringType);
@@ -183,7 +203,20 @@ public final class Validate {
       Reason why = e == Extract.PATIENTS ? Reason.UNKNOWN_PRACTICE : Reason.UNREGISTERED_PATIENT;
       d = d.join(broadcast(refKeys), d.col(on).equalTo(refKeys.col(REF_KEY)), "left_outer");
       ref = when(col(REF_KEY).isNull(), lit(why.name()));
+      if (e != Extract.PATIENTS) {
+        // The registered keys are valid NHS numbers: only a row without a match is checked.
+        validity.put("nhs_number",
+            col(REF_KEY).isNotNull().or(Checks.nhsNumberValid(col("nhs_number"))));
+      }
     }
+    for (Map.Entry<String, Dataset<Row>> bad : lookups.badCodes().entrySet()) {
+      String name = bad.getKey();
+      Dataset<Row> codes = bad.getValue();
+      d = d.join(broadcast(codes), d.col(name).equalTo(codes.col(BAD + name)), "left_outer");
+      validity.put(name, col(BAD + name).isNull());
+    }
+    d = d.withColumn(FIELD, fieldReason(rules, extractDate, validity));
+    Column ok = col(FIELD).isNull();
     Column rule = lit(null).cast(DataTypes.StringType);
     if (practicePcn != null) {
       Dataset<Row> mapped = practicePcn.select(col("practice_code").as(PCN_KEY));
@@ -207,7 +240,15 @@ public final class Validate {
     List<String> key = ColumnRule.key(e);
     Column dup = lit(null).cast(DataTypes.StringType);
     Column rowDup = when(col(ROW_NUMBER).gt(1), lit(Reason.DUPLICATE_ROW.name()));
-    if (!key.isEmpty()) {
+    if (lookups.copies() != null) {
+      Dataset<Row> copies = lookups.copies();
+      d = d.join(broadcast(copies),
+          d.col(Ingest.SOURCE_FILE).equalTo(copies.col(COPY_FILE))
+              .and(d.col(Ingest.LINE).equalTo(copies.col(COPY_LINE))),
+          "left_outer");
+      rowDup = when(col(COPY_LINE).isNotNull(), lit(Reason.DUPLICATE_ROW.name()));
+      dup = rowDup;
+    } else if (!key.isEmpty()) {
       Column identity =
           e == Extract.APC_SPELLS ? struct(col("nhs_number"), col("admission_date")) : struct(all);
       WindowSpec byKey =
@@ -224,8 +265,10 @@ public final class Validate {
     key.forEach(k -> byRow.add(col(k)));
     byRow.add(org.apache.spark.sql.functions.xxhash64(all));
     byRow.addAll(List.of(all));
-    d = d.withColumn(ROW_NUMBER,
-        row_number().over(Window.partitionBy(byRow.toArray(new Column[0])).orderBy(order)));
+    if (lookups.copies() == null) {
+      d = d.withColumn(ROW_NUMBER,
+          row_number().over(Window.partitionBy(byRow.toArray(new Column[0])).orderBy(order)));
+    }
 
     Column reason =
         when(ok.unary_$bang(), col(FIELD))
@@ -249,8 +292,82 @@ public final class Validate {
     return d.select(keep.toArray(new Column[0]));
   }
 
+  private static final String BAD = "_bad_";
+  private static final String HASH = "_row_hash";
+  private static final String COPY_FILE = "_copy_file";
+  private static final String COPY_LINE = "_copy_line";
+
+  /**
+   * Small tables computed by pre-passes over an extract, each broadcast into the labelling plan
+   * instead of a per-row computation or a full-width shuffle. The labelled extract is then a
+   * map-only plan, cheap to compute again for the scores instead of caching 100M rows.
+   *
+   * @param badCodes per SNOMED column: its distinct values that fail the check, one column
+   *     {@code _bad_NAME}. A few thousand distinct ids stand behind 50M events, so each is checked
+   *     once instead of a Verhoeff sum on every row. Parquet only: for CSV the extra pass would
+   *     parse the file once more, which costs more than the per-row check.
+   * @param copies for {@link #LARGE} extracts: the (file, line) of every exact copy of an
+   *     earlier row, or null to find duplicates with a window over all fields. Found by hashing
+   *     every row (a shuffle of 8-byte hashes, not of rows), then comparing all fields only among
+   *     rows whose hash repeats.
+   */
+  record Lookups(Map<String, Dataset<Row>> badCodes, Dataset<Row> copies) {
+    static final Lookups NONE = new Lookups(Map.of(), null);
+
+    static Lookups of(Extract e, Dataset<Row> raw, boolean parquet) {
+      Map<String, Dataset<Row>> bad = new java.util.HashMap<>();
+      for (ColumnRule rule : ColumnRule.forExtract(e)) {
+        if (parquet && rule.kind() == ColumnRule.Kind.SNOMED) {
+          Column v = col(BAD + rule.name());
+          bad.put(rule.name(),
+              // The distinct values are cached before the check so the optimiser cannot push
+              // the check below the distinct, back onto every row.
+              raw.select(col(rule.name()).as(BAD + rule.name()))
+                  .where(v.isNotNull())
+                  .distinct()
+                  .cache()
+                  .where(Checks.snomedConceptIdValid(v).unary_$bang())
+                  .cache());
+        }
+      }
+      Dataset<Row> copies = null;
+      if (LARGE.contains(e)) {
+        Column[] all = e.columns().stream().map(Validate::c).toArray(Column[]::new);
+        Dataset<Row> hashed = raw.withColumn(HASH, org.apache.spark.sql.functions.xxhash64(all));
+        // Repartitioned first so the count runs as one in-memory aggregation per partition
+        // (with almost every hash distinct, a map-side partial count only adds work).
+        Dataset<Row> repeated =
+            hashed.select(col(HASH)).repartition(col(HASH))
+                .groupBy(col(HASH)).count()
+                .where(col("count").gt(1))
+                .select(col(HASH).as("_repeated"));
+        List<Column> byRow = new ArrayList<>(List.of(all));
+        byRow.add(0, col(HASH));
+        copies =
+            hashed.join(broadcast(repeated), col(HASH).equalTo(col("_repeated")))
+                .withColumn(ROW_NUMBER, row_number().over(
+                    Window.partitionBy(byRow.toArray(new Column[0]))
+                        .orderBy(col(Ingest.SOURCE_FILE), col(Ingest.LINE))))
+                .where(col(ROW_NUMBER).gt(1))
+                .select(col(Ingest.SOURCE_FILE).as(COPY_FILE), col(Ingest.LINE).as(COPY_LINE))
+                .cache();
+      }
+      return new Lookups(Map.copyOf(bad), copies);
+    }
+  }
+
   /** Structure error, then each column's checks in contract order: the first failure. */
   static Column fieldReason(List<ColumnRule> rules, LocalDate extractDate) {
+    return fieldReason(rules, extractDate, Map.of());
+  }
+
+  /**
+   * As {@link #fieldReason(List, LocalDate)}, with a column's validity check replaced by a
+   * precomputed boolean (an NHS number found on the registered list, a SNOMED id not among the
+   * bad ones) where {@code validity} has one.
+   */
+  static Column fieldReason(
+      List<ColumnRule> rules, LocalDate extractDate, Map<String, Column> validity) {
     Column r = when(col(Ingest.STRUCTURE_ERROR).isNotNull(), col(Ingest.STRUCTURE_ERROR));
     Column min = lit(Date.valueOf(Checks.MIN_DATE));
     Column max = lit(Date.valueOf(extractDate));
@@ -262,7 +379,8 @@ public final class Validate {
       Column present = v.isNotNull();
       switch (rule.kind()) {
         case TEXT -> { }
-        case NHS -> r = r.when(present.and(Checks.nhsNumberValid(v).unary_$bang()),
+        case NHS -> r = r.when(
+            present.and(validity.getOrDefault(rule.name(), Checks.nhsNumberValid(v)).unary_$bang()),
             lit(Reason.INVALID_NHS_NUMBER.name()));
         case DATE -> {
           Column parsed = Checks.parseDate(v);
@@ -272,7 +390,9 @@ public final class Validate {
             r = r.when(present.and(parsed.gt(max)), lit(Reason.DATE_AFTER_EXTRACT.name()));
           }
         }
-        case SNOMED -> r = r.when(present.and(Checks.snomedConceptIdValid(v).unary_$bang()),
+        case SNOMED -> r = r.when(
+            present.and(
+                validity.getOrDefault(rule.name(), Checks.snomedConceptIdValid(v)).unary_$bang()),
             lit(Reason.INVALID_SNOMED.name()));
         case ICD10 -> r = r.when(
             present.and(Checks.icd10Valid(Checks.normaliseIcd10(v)).unary_$bang()),

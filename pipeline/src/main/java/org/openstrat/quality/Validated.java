@@ -47,8 +47,12 @@ public record Validated(
 
   /** The rejected rows of one extract: extract, reason, source_file, line, raw. */
   public Dataset<Row> rejected(Extract e) {
+    return rejected(e, labels.get(e));
+  }
+
+  /** The rejected rows of one extract's labels (or a plan over them). */
+  public static Dataset<Row> rejected(Extract e, Dataset<Row> labels) {
     return labels
-        .get(e)
         .filter(col(Validate.REASON).isNotNull())
         .select(
             lit(e.fileName()).as(Validate.EXTRACT),
