@@ -74,23 +74,32 @@ public final class Medications {
           r.minIssues()));
       lengths.add(r.bnfPrefix().length());
     }
-    Dataset<Row> table =
-        broadcast(gpMedications.sparkSession().createDataFrame(rows, RULE_SCHEMA));
+    Dataset<Row> table = gpMedications.sparkSession().createDataFrame(rows, RULE_SCHEMA);
     Column[] prefixes =
-        lengths.stream().map(n -> substring(col("bnf_code"), 1, n)).toArray(Column[]::new);
+        lengths.stream().map(n -> substring(col("code"), 1, n)).toArray(Column[]::new);
+    // Rules are matched against the distinct BNF codes (a few thousand behind 50M issues), not
+    // every issue: a small code -> rule table, distinct so that a code matching two prefixes of
+    // one rule counts once, broadcast back onto the issues. Cached before the join so the
+    // optimiser keeps the prefix expansion on the distinct codes.
+    Dataset<Row> codeRules =
+        gpMedications.select(col("bnf_code").as("code")).where(col("code").isNotNull()).distinct()
+            .cache()
+            .select(col("code"), explode(array(prefixes)).as("prefix"))
+            .join(broadcast(table), col("prefix").equalTo(col("rule_prefix")))
+            .select(col("code"), col(CodedEvents.FAMILY), col(CodedEvents.KEY),
+                col("rule_months"), col("rule_min"))
+            .distinct();
     Column months = col("rule_months");
     Column inWindow =
         months.isNull().or(col("issue_date").geq(org.apache.spark.sql.functions.add_months(
             lit(asOf), months.multiply(-1))));
+    // After validation an issue (nhs_number, issue_date, dmd_code, bnf_code) is unique: exact
+    // copies are rejected, so each joined row is one issue meeting one rule.
     return gpMedications
         .where(Windows.onOrBefore(col("issue_date"), asOf).and(col("bnf_code").isNotNull()))
-        .select(col(Features.NHS_NUMBER), col("issue_date"), col("dmd_code"), col("bnf_code"),
-            explode(array(prefixes)).as("prefix"))
-        .join(table, col("prefix").equalTo(col("rule_prefix")))
+        .select(col(Features.NHS_NUMBER), col("issue_date"), col("bnf_code"))
+        .join(broadcast(codeRules), col("bnf_code").equalTo(col("code")))
         .where(inWindow)
-        // one issue matching two prefixes of the same rule counts once
-        .dropDuplicates(Features.NHS_NUMBER, "issue_date", "dmd_code", "bnf_code",
-            CodedEvents.FAMILY, CodedEvents.KEY)
         .groupBy(col(Features.NHS_NUMBER), col(CodedEvents.FAMILY), col(CodedEvents.KEY),
             col("rule_min"))
         .agg(count(lit(1)).as("issues"))
