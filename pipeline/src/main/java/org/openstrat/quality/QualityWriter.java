@@ -37,10 +37,12 @@ public final class QualityWriter {
   public static Map<String, Object> writeQuarantine(
       Validated v, Extract e, Path outDir, List<Column> metrics) {
     Observation tally = new Observation("tally_" + e.fileName());
+    // Observed on the labelled rows, below the labels' projection, so that the filter to rejected
+    // rows still comes before the raw text is rebuilt (the observation is a barrier to pushdown).
     Dataset<Row> observed =
-        v.labels().get(e).observe(tally, metrics.get(0),
+        v.labelled().get(e).observe(tally, metrics.get(0),
             metrics.subList(1, metrics.size()).toArray(new Column[0]));
-    Validated.rejected(e, observed)
+    Validated.rejected(e, Validate.labelsOf(e, observed))
         .write()
         .mode(SaveMode.Overwrite)
         .parquet(qualityDir(outDir).resolve("rejected").resolve(e.fileName()).toUri().toString());

@@ -215,6 +215,13 @@ public final class Validate {
       d = d.join(broadcast(codes), d.col(name).equalTo(codes.col(BAD + name)), "left_outer");
       validity.put(name, col(BAD + name).isNull());
     }
+    // Each date is parsed once into a column: inside the reason's CASE WHEN the parse would run
+    // once per test (unparsable, before 1900, after the extract date) and again for the window.
+    for (ColumnRule rule : rules) {
+      if (rule.kind() == ColumnRule.Kind.DATE) {
+        d = d.withColumn(PARSED + rule.name(), Checks.parseDate(col(rule.name())));
+      }
+    }
     d = d.withColumn(FIELD, fieldReason(rules, extractDate, validity));
     Column ok = col(FIELD).isNull();
     Column rule = lit(null).cast(DataTypes.StringType);
@@ -228,7 +235,7 @@ public final class Validate {
     // 5. social care: each local authority's latest submission (duplicates share their original's
     // submission date, so computing this before the duplicate check changes nothing).
     if (e == Extract.SOCIAL_CARE) {
-      Column sub = Checks.parseDate(col("submission_date"));
+      Column sub = parsed("submission_date");
       d = d.withColumn(LATEST,
           max(when(ok.and(ref.isNull()), sub)).over(Window.partitionBy(col("la_code"))));
       rule = when(sub.lt(col(LATEST)), lit(Reason.SUPERSEDED_SUBMISSION.name()));
@@ -279,7 +286,7 @@ public final class Validate {
     Column outside =
         w == null
             ? lit(false)
-            : col(REASON).isNull().and(Checks.parseDate(col(w)).gt(lit(Date.valueOf(asOf))));
+            : col(REASON).isNull().and(parsed(w).gt(lit(Date.valueOf(asOf))));
     d = d.withColumn(OUTSIDE_WINDOW, org.apache.spark.sql.functions.coalesce(outside, lit(false)));
     List<Column> keep = new ArrayList<>(List.of(all));
     keep.add(col(Ingest.SOURCE_FILE));
@@ -289,7 +296,20 @@ public final class Validate {
     keep.add(when(col(REASON).isNotNull(), col(Ingest.RAW)).as(Ingest.RAW));
     keep.add(col(REASON));
     keep.add(col(OUTSIDE_WINDOW));
+    for (ColumnRule r : rules) {
+      if (r.kind() == ColumnRule.Kind.DATE) {
+        keep.add(parsed(r.name()));
+      }
+    }
     return d.select(keep.toArray(new Column[0]));
+  }
+
+  /** Column prefix: a DATE column parsed once by {@link Checks#parseDate}. */
+  private static final String PARSED = "_parsed_";
+
+  /** The parsed form of a date column (null when unparsable), made once by {@link #label}. */
+  private static Column parsed(String dateColumn) {
+    return col(PARSED + dateColumn);
   }
 
   private static final String BAD = "_bad_";
@@ -356,15 +376,10 @@ public final class Validate {
     }
   }
 
-  /** Structure error, then each column's checks in contract order: the first failure. */
-  static Column fieldReason(List<ColumnRule> rules, LocalDate extractDate) {
-    return fieldReason(rules, extractDate, Map.of());
-  }
-
   /**
-   * As {@link #fieldReason(List, LocalDate)}, with a column's validity check replaced by a
-   * precomputed boolean (an NHS number found on the registered list, a SNOMED id not among the
-   * bad ones) where {@code validity} has one.
+   * Structure error, then each column's checks in contract order: the first failure. Dates are read from their parsed columns ({@link #parsed}); a column's validity check is
+   * replaced by a precomputed boolean (an NHS number found on the registered list, a SNOMED id not
+   * among the bad ones) where {@code validity} has one.
    */
   static Column fieldReason(
       List<ColumnRule> rules, LocalDate extractDate, Map<String, Column> validity) {
@@ -383,7 +398,7 @@ public final class Validate {
             present.and(validity.getOrDefault(rule.name(), Checks.nhsNumberValid(v)).unary_$bang()),
             lit(Reason.INVALID_NHS_NUMBER.name()));
         case DATE -> {
-          Column parsed = Checks.parseDate(v);
+          Column parsed = parsed(rule.name());
           r = r.when(present.and(parsed.isNull()), lit(Reason.UNPARSABLE_DATE.name()))
               .when(present.and(parsed.lt(min)), lit(Reason.DATE_BEFORE_1900.name()));
           if (rule.futureIsDefect()) {
@@ -422,7 +437,7 @@ public final class Validate {
     return r;
   }
 
-  private static Dataset<Row> labelsOf(Extract e, Dataset<Row> labelled) {
+  static Dataset<Row> labelsOf(Extract e, Dataset<Row> labelled) {
     Column rejected = col(REASON).isNotNull();
     List<Column> cols = new ArrayList<>(List.of(
         col(REASON),
@@ -449,7 +464,7 @@ public final class Validate {
       Column v = col(rule.name());
       Column t =
           switch (rule.kind()) {
-            case DATE -> Checks.parseDate(v);
+            case DATE -> parsed(rule.name());
             case FLAG -> v.equalTo(lit("Y"));
             case ICD10 -> Checks.normaliseIcd10(v);
             case ICD10_LIST -> Checks.normaliseIcd10List(v);

@@ -29,9 +29,10 @@ import org.openstrat.ingest.RawExtracts;
  *     command can cache it and count and quarantine from one pass over the input.
  * @param labelled per extract present: the labelled rows both {@code labels} and {@code accepted}
  *     are projections of (contract columns, {@code _source_file}, {@code _line}, {@code _raw} of
- *     rejected rows, {@link Validate#REASON}, {@link Validate#OUTSIDE_WINDOW}). A command that
- *     persists these runs the row checks (and their duplicate-check shuffle) once per extract
- *     for the counts, the quarantine, the population and the scores alike.
+ *     rejected rows, {@link Validate#REASON}, {@link Validate#OUTSIDE_WINDOW}, then each date
+ *     column parsed once, {@code _parsed_NAME}). A command persists the small ones so their
+ *     row checks and duplicate-check shuffle run once; the two GP extracts are labelled by a
+ *     map-only plan after {@link Validate}'s pre-passes and computed again where used.
  * @param practicePcn the practice to PCN/ICC/ICP mapping valid on the as-of date, one row per
  *     practice ({@code practices} typed columns)
  */
