@@ -33,8 +33,14 @@ public record ModelTerm(
     return transform.startsWith("cap:") ? Double.parseDouble(transform.substring(4)) : Double.NaN;
   }
 
-  /** The label with {@code {value}} replaced, e.g. "3 emergency admissions in last 12 months". */
+  /**
+   * The label with {@code {value}} replaced and each {@code {s}} made "s" unless the value is 1,
+   * e.g. "3 emergency admissions in last 12 months", "1 emergency admission in last 12 months".
+   */
   public String explain(String rawValue) {
-    return label.replace("{value}", rawValue);
+    return label.replace("{value}", rawValue).replace(PLURAL, "1".equals(rawValue) ? "" : "s");
   }
+
+  /** Label marker: "s" unless the value is exactly 1. */
+  public static final String PLURAL = "{s}";
 }

@@ -205,7 +205,7 @@ public final class AdmissionRisk {
   private static Column label(Dataset<Row> features, ModelTerm t) {
     String label = t.label() == null || t.label().isBlank() ? t.feature() : t.label();
     if (!label.contains("{value}")) {
-      return lit(label);
+      return lit(label.replace(ModelTerm.PLURAL, "s"));
     }
     String[] parts = split(t.feature());
     DataType type = type(features, parts[0], t);
@@ -221,10 +221,27 @@ public final class AdmissionRisk {
               d.cast("long").cast("string"))
           .otherwise(org.apache.spark.sql.functions.round(d, 2).cast("string"));
     }
+    Column value = coalesce(text, lit("unknown"));
+    Column plural = when(value.equalTo(lit("1")), lit("")).otherwise(lit("s"));
     int at = label.indexOf("{value}");
-    return org.apache.spark.sql.functions.concat(
-        lit(label.substring(0, at)), coalesce(text, lit("unknown")),
-        lit(label.substring(at + "{value}".length())));
+    List<Column> pieces = new ArrayList<>();
+    pieces.addAll(literalWithPlurals(label.substring(0, at), plural));
+    pieces.add(value);
+    pieces.addAll(literalWithPlurals(label.substring(at + "{value}".length()), plural));
+    return org.apache.spark.sql.functions.concat(pieces.toArray(new Column[0]));
+  }
+
+  /** A piece of label text as literals, each {@link ModelTerm#PLURAL} replaced by {@code plural}. */
+  private static List<Column> literalWithPlurals(String text, Column plural) {
+    List<Column> out = new ArrayList<>();
+    String[] parts = text.split(java.util.regex.Pattern.quote(ModelTerm.PLURAL), -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        out.add(plural);
+      }
+      out.add(lit(parts[i]));
+    }
+    return out;
   }
 
   private static String[] split(String feature) {

@@ -99,6 +99,7 @@ class RuleSetTest {
     ModelTerm adm = m.term("emergency_admissions_12m").orElseThrow();
     assertThat(adm.transformed(0)).isZero();
     assertThat(adm.explain("3")).isEqualTo("3 emergency admissions in last 12 months");
+    assertThat(adm.explain("1")).isEqualTo("1 emergency admission in last 12 months");
     ModelTerm ltc = m.term("ltc_count").orElseThrow();
     assertThat(ltc.transform()).startsWith("cap:");
     assertThat(ltc.transformed(100)).isEqualTo(ltc.capLimit());

@@ -39,7 +39,7 @@ class AdmissionRiskTest extends SparkTestBase {
   private static final List<ModelTerm> TERMS = List.of(
       term("age", "identity", 0.02, "age {value}"),
       term("emergency_admissions_12m", "cap:3", 0.5,
-          "{value} emergency admissions in last 12 months"),
+          "{value} emergency admission{s} in last 12 months"),
       term("bed_days_12m", "log1p", 0.1, "{value} bed days in last 12 months"),
       term("lives_alone", "indicator", 0.3, "lives alone"),
       term("sex=F", "indicator", -0.1, "female"),
@@ -89,7 +89,7 @@ class AdmissionRiskTest extends SparkTestBase {
         "a", list("age 80", "5 emergency admissions in last 12 months", "open home care service"),
         "b", list("age 50"),
         // admissions 0.5, then age 0.3 and lives_alone 0.3 tied: by feature name
-        "c", list("1 emergency admissions in last 12 months", "age 15", "lives alone")));
+        "c", list("1 emergency admission in last 12 months", "age 15", "lives alone")));
   }
 
   @Test

@@ -151,7 +151,7 @@ class ScoresSampleDataTest extends SparkTestBase {
     assertThat((double) r.getAs("admission_risk")).isCloseTo(0.1608300334889688, within(1e-9));
     assertThat((String) r.getAs("admission_risk_band")).isEqualTo("moderate");
     assertThat(list(r, "top_factors")).containsExactly("Hospital frailty risk score 11.4",
-        "Aged 75 to 84", "1 A&E attendances in last 12 months");
+        "Aged 75 to 84", "1 A&E attendance in last 12 months");
   }
 
   @Test

@@ -179,7 +179,7 @@ class ScoresTest extends SparkTestBase {
     assertThat((List<Object>) values(p1).get(p1.fieldIndex("top_factors")))
         .isEqualTo((List<Object>) (List<?>) topFactors(model, values1,
             Map.of("efi", "0.14", "hfrs", "10")))
-        .contains("1 emergency admissions in last 12 months",
+        .contains("1 emergency admission in last 12 months",
             "Lives in a care home (nursing or residential)");
 
     Row p2 = s.get("p2");
@@ -203,7 +203,7 @@ class ScoresTest extends SparkTestBase {
         .isCloseTo(model.probability(values3), within(1e-12));
     assertThat((List<Object>) values(p3).get(p3.fieldIndex("top_factors")))
         .isEqualTo((List<Object>) (List<?>) topFactors(model, values3, Map.of()))
-        .containsExactlyInAnyOrder("Aged 65 to 74", "1 A&E attendances in last 12 months",
+        .containsExactlyInAnyOrder("Aged 65 to 74", "1 A&E attendance in last 12 months",
             "Home has a category 1 housing hazard");
   }
 
