@@ -133,8 +133,8 @@ public final class ValidateCommand implements Callable<Integer> {
     // The labelled extracts are cached: labels (counts, quarantine, linkage) and accepted rows
     // (population, scores) are both projections of them, so each extract's row checks and
     // duplicate-check shuffle run once. Kept until the JVM ends: strat run scores from them.
-    // The GP extracts (95% of the rows) are not cached: labelling them is a map-only plan after
-    // Validate's pre-passes, cheaper to run again for the scores than to hold 100M rows.
+    // Not the GP extracts (95% of the rows): after Validate's pre-passes labelling them is a
+    // map-only plan, cheaper to run again for the scores than 100M cached rows are to hold.
     for (Map.Entry<Extract, Dataset<Row>> l : v.labelled().entrySet()) {
       if (!Validate.isLarge(l.getKey())) {
         l.getValue().persist(StorageLevel.MEMORY_AND_DISK());

@@ -30,7 +30,6 @@ import org.openstrat.util.CheckDigits;
 public final class Checks {
   private Checks() {}
 
-
   /** The earliest valid date: anything before is a data-entry default, not a real date. */
   public static final LocalDate MIN_DATE = LocalDate.of(1900, 1, 1);
 
@@ -54,10 +53,9 @@ public final class Checks {
   public static Column parseDate(Column s) {
     // The shape by fixed positions, then a cast: the cast's parser only accepts digits and the two
     // dashes here, and rejects impossible days such as 2023-02-30. Same result as
-    // rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") then
-    // to_date(s, "yyyy-MM-dd"), without a regex match and a DateTimeFormatter on every row.
-    // (instr, locate and a string comparison for the first character copy nothing; the one
-    // substring guards the last character, which the cast would otherwise trim if blank.)
+    // rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") then to_date(s, "yyyy-MM-dd"), without a regex and a
+    // DateTimeFormatter on every row. instr, locate and the comparison for the first character
+    // copy nothing; the one substring guards the last character, which the cast would trim.
     Column shape =
         length(s).equalTo(10)
             .and(instr(s, "-").equalTo(5))

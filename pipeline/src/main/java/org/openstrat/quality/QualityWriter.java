@@ -31,8 +31,8 @@ public final class QualityWriter {
   /**
    * Writes one extract's quarantine, {@code quality/rejected/EXTRACT/}, and returns the {@code
    * metrics} (aggregates over every labelled row, accepted or not) measured in the same pass: an
-   * {@link Observation} on the labels, so the row checks and the duplicate shuffle run once for
-   * both the counts and the quarantine.
+   * {@link Observation} on the labelled rows, so the row checks run once for both the counts and
+   * the quarantine.
    */
   public static Map<String, Object> writeQuarantine(
       Validated v, Extract e, Path outDir, List<Column> metrics) {

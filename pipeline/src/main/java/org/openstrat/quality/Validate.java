@@ -268,11 +268,11 @@ public final class Validate {
     }
     // Partitioned by the key (when there is one, so the key window's shuffle is reused), then a
     // hash of all fields first so the sort compares longs, not shared NHS-number prefixes.
-    List<Column> byRow = new ArrayList<>();
-    key.forEach(k -> byRow.add(col(k)));
-    byRow.add(org.apache.spark.sql.functions.xxhash64(all));
-    byRow.addAll(List.of(all));
     if (lookups.copies() == null) {
+      List<Column> byRow = new ArrayList<>();
+      key.forEach(k -> byRow.add(col(k)));
+      byRow.add(org.apache.spark.sql.functions.xxhash64(all));
+      byRow.addAll(List.of(all));
       d = d.withColumn(ROW_NUMBER,
           row_number().over(Window.partitionBy(byRow.toArray(new Column[0])).orderBy(order)));
     }
@@ -377,9 +377,10 @@ public final class Validate {
   }
 
   /**
-   * Structure error, then each column's checks in contract order: the first failure. Dates are read from their parsed columns ({@link #parsed}); a column's validity check is
-   * replaced by a precomputed boolean (an NHS number found on the registered list, a SNOMED id not
-   * among the bad ones) where {@code validity} has one.
+   * Structure error, then each column's checks in contract order: the first failure. Dates are
+   * read from their parsed columns ({@link #parsed}); a column's validity check is replaced by a
+   * precomputed boolean (an NHS number found on the registered list, a SNOMED id not among the bad
+   * ones) where {@code validity} has one.
    */
   static Column fieldReason(
       List<ColumnRule> rules, LocalDate extractDate, Map<String, Column> validity) {
