@@ -148,7 +148,8 @@ public final class RunCommand implements Callable<Integer> {
     try {
       long t = Progress.start();
       ValidateCommand.Result v =
-          ValidateCommand.run(spark, input, scoreDate, extract, qc, pub.staging(), err);
+          ValidateCommand.run(spark, input, scoreDate, extract, qc, pub.staging(), pub.work(),
+              Ingest.STAGE_MIN_BYTES, err);
       QualityReport report = v.report();
       long read = report.extracts().values().stream().mapToLong(QualityReport.ExtractCounts::read).sum();
       progress.done("validate", read, report.population(), t);

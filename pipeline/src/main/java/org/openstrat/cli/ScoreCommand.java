@@ -16,10 +16,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
+import org.openstrat.ingest.Ingest;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;
+import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,7 +81,20 @@ public final class ScoreCommand implements Callable<Integer> {
     Settings settings = config == null ? Settings.empty() : Settings.load(config);
     QualityConfig cfg = QualityConfig.from(settings);
     SparkSession spark = SparkSessions.getOrCreate("strat score");
-    ValidateCommand.Result r = ValidateCommand.run(spark, input, asOf, extractDate, cfg, output, err);
+    Path work = ValidateCommand.scratch(output);
+    try {
+      return score(spark, ruleSet, cfg, work, out, err);
+    } finally {
+      Folders.deleteQuietly(work);
+    }
+  }
+
+  private Integer score(
+      SparkSession spark, RuleSet ruleSet, QualityConfig cfg, Path work, PrintWriter out,
+      PrintWriter err) {
+    ValidateCommand.Result r =
+        ValidateCommand.run(spark, input, asOf, extractDate, cfg, output, work,
+            Ingest.STAGE_MIN_BYTES, err);
     ValidateCommand.failOnBreach(r.report());
     LocalDate scoreDate = r.validated().asOf();
 

@@ -23,6 +23,7 @@ import org.openstrat.quality.QualityWriter;
 import org.openstrat.quality.Validate;
 import org.openstrat.quality.Validated;
 import org.openstrat.spark.SparkSessions;
+import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -75,7 +76,13 @@ public final class ValidateCommand implements Callable<Integer> {
     Settings settings = config == null ? Settings.empty() : Settings.load(config);
     QualityConfig cfg = QualityConfig.from(settings);
     SparkSession spark = SparkSessions.getOrCreate("strat validate");
-    Result r = run(spark, input, asOf, extractDate, cfg, output, err);
+    Path work = scratch(output);
+    Result r;
+    try {
+      r = run(spark, input, asOf, extractDate, cfg, output, work, Ingest.STAGE_MIN_BYTES, err);
+    } finally {
+      Folders.deleteQuietly(work);
+    }
     long read = 0;
     long accepted = 0;
     for (QualityReport.ExtractCounts c : r.report().extracts().values()) {
@@ -96,6 +103,14 @@ public final class ValidateCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /**
+   * A scratch folder under {@code output} for this process (big CSV extracts staged as Parquet);
+   * the caller deletes it when done.
+   */
+  static Path scratch(Path output) {
+    return output.resolve(".strat-work-" + ProcessHandle.current().pid());
+  }
+
   /** What {@link #run} produced. */
   public record Result(Validated validated, Dataset<Row> population, QualityReport report) {}
 
@@ -103,6 +118,12 @@ public final class ValidateCommand implements Callable<Integer> {
    * The first stages of a run, composed: ingest, validate, population, report, quarantine. Used by
    * {@code strat validate} and reusable by {@code strat run}. Writes OUTPUT/quality/ and returns
    * without failing on a breach (call {@link #failOnBreach}).
+   *
+   * @param work scratch folder where CSV extracts are staged as Parquet (see {@link
+   *     Ingest#stageCsv}); null to read them as text every time. Its files are read until the
+   *     caller's last use of the result; the caller deletes it.
+   * @param stageMinBytes the size from which a CSV extract is staged: {@link
+   *     Ingest#STAGE_MIN_BYTES}, or 0 for all of them
    */
   public static Result run(
       SparkSession spark,
@@ -111,11 +132,13 @@ public final class ValidateCommand implements Callable<Integer> {
       LocalDate extractDateOverride,
       QualityConfig cfg,
       Path output,
+      Path work,
+      long stageMinBytes,
       PrintWriter progress) {
     long t0 = System.nanoTime();
     Set<Extract> required = EnumSet.copyOf(cfg.requiredExtracts());
-    RawExtracts raw = Ingest.read(spark, input, required);
-    LocalDate extractDate = extractDateOverride != null ? extractDateOverride : raw.extractDate();
+    RawExtracts read = Ingest.read(spark, input, required);
+    LocalDate extractDate = extractDateOverride != null ? extractDateOverride : read.extractDate();
     if (extractDate == null) {
       throw StratException.input(
           "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
@@ -125,10 +148,29 @@ public final class ValidateCommand implements Callable<Integer> {
     progress.printf(
         Locale.ROOT,
         "stage ingest extracts=%d files_ignored=%d seconds=%.1f%n",
-        raw.raw().size(),
-        raw.ignoredFiles().size(),
+        read.raw().size(),
+        read.ignoredFiles().size(),
         (System.nanoTime() - t0) / 1e9);
     progress.flush();
+    RawExtracts raw = read;
+    if (work != null) {
+      long t1 = System.nanoTime();
+      raw = Ingest.stageCsv(spark, read, work, stageMinBytes);
+      if (!raw.staged().isEmpty()) {
+        long rows = 0;
+        for (Extract e : raw.staged()) {
+          rows += raw.raw().get(e).count(); // from the Parquet footers
+        }
+        progress.printf(
+            Locale.ROOT,
+            "stage stage_csv extracts=%d rows_in=%d rows_out=%d seconds=%.1f%n",
+            raw.staged().size(),
+            rows,
+            rows,
+            (System.nanoTime() - t1) / 1e9);
+        progress.flush();
+      }
+    }
     Validated v = Validate.apply(raw, scoreDate, extractDate, cfg);
     // The labelled extracts are cached: labels (counts, quarantine, linkage) and accepted rows
     // (population, scores) are both projections of them, so each extract's row checks and

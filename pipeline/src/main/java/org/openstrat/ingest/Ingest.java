@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -63,6 +64,12 @@ public final class Ingest {
   public static final String RAW = "_raw";
   /** Column: a structure {@code Reason} name for a malformed CSV record, else null. */
   public static final String STRUCTURE_ERROR = "_structure_error";
+
+  /**
+   * CSV extracts of at least this size are staged as Parquet before validation ({@link
+   * #stageCsv}); smaller ones cost less to parse again than to stage.
+   */
+  public static final long STAGE_MIN_BYTES = 64L << 20;
 
   /** The file holding {@code extract_date=yyyy-MM-dd}. */
   public static final String PROPERTIES_FILE = "extract.properties";
@@ -142,7 +149,8 @@ public final class Ingest {
         extractDate(inputDir),
         Collections.unmodifiableMap(raw),
         Collections.unmodifiableMap(files),
-        List.copyOf(ignored));
+        List.copyOf(ignored),
+        Set.of());
   }
 
   /** {@code extract_date} from {@code extract.properties}, or null if absent. Exit 4 if garbled. */
@@ -324,11 +332,84 @@ public final class Ingest {
         }
         v[ncols] = rel;
         v[ncols + 1] = r.line();
-        v[ncols + 2] = r.raw();
+        // Kept only where rawText() would not give it back: the fields re-joined are the line
+        // itself for almost every row, and the text would otherwise travel with every row.
+        v[ncols + 2] = r.error() == null && r.raw().equals(csvLine(v, ncols)) ? null : r.raw();
         v[ncols + 3] = r.error() == null ? null : r.error().name();
         return RowFactory.create(v);
       }
     };
+  }
+
+  /** The first {@code n} values joined as {@link #rawText} joins them (null as empty). */
+  static String csvLine(Object[] v, int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      String f = (String) v[i];
+      if (f == null) {
+        continue;
+      }
+      boolean quote = false;
+      for (int k = 0; k < f.length() && !quote; k++) {
+        char c = f.charAt(k);
+        quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+      }
+      if (quote) {
+        b.append('"').append(f.replace("\"", "\"\"")).append('"');
+      } else {
+        b.append(f);
+      }
+    }
+    return b.toString();
+  }
+
+  // ---- staging ----
+
+  /**
+   * Converts each CSV extract of at least {@code minBytes} to Parquet under {@code work}, in one
+   * parse, and returns the extracts with those read back from there. Validation reads a big extract
+   * several times (the duplicate pre-pass, the checks, the scores), and parsing CSV is most of the
+   * cost of each read: staged, every later read is a columnar scan. The staged rows are exactly
+   * what the parser produced (fields, file, line, raw text, structure error), so every result is
+   * the same; {@link RawExtracts#files} still names the input files.
+   *
+   * @param work a scratch folder the caller deletes when the run ends; created if missing
+   */
+  public static RawExtracts stageCsv(SparkSession spark, RawExtracts raw, Path work, long minBytes) {
+    Map<Extract, Dataset<Row>> out = new EnumMap<>(raw.raw());
+    Set<Extract> staged = new TreeSet<>(raw.staged());
+    for (Map.Entry<Extract, Dataset<Row>> en : raw.raw().entrySet()) {
+      Extract e = en.getKey();
+      if (!raw.isCsv(e) || staged.contains(e) || bytes(raw.files().get(e)) < minBytes) {
+        continue;
+      }
+      String dir = work.resolve(e.fileName()).toUri().toString();
+      en.getValue().write().mode("overwrite")
+          // Row groups small enough that a staged extract is read by several tasks.
+          .option("parquet.block.size", String.valueOf(16 << 20))
+          .parquet(dir);
+      Column[] cols = Arrays.stream(rawSchemaWithMeta(e).fieldNames())
+          .map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+      out.put(e, spark.read().parquet(dir).select(cols));
+      staged.add(e);
+    }
+    return new RawExtracts(raw.inputDir(), raw.extractDate(), Collections.unmodifiableMap(out),
+        raw.files(), raw.ignoredFiles(), Collections.unmodifiableSet(staged));
+  }
+
+  private static long bytes(List<Path> files) {
+    long n = 0;
+    for (Path f : files) {
+      try {
+        n += Files.size(f);
+      } catch (IOException e) {
+        throw StratException.input("Cannot read " + f + ": " + e.getMessage());
+      }
+    }
+    return n;
   }
 
   // ---- Parquet ----

@@ -1,16 +1,14 @@
 package org.openstrat.publish;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.openstrat.cli.StratException;
+import org.openstrat.util.Folders;
 
 /**
  * One publication of OUTPUT/AS_OF, made visible in one step like a table-format commit.
@@ -66,6 +64,15 @@ public final class Publication {
     return staging;
   }
 
+  /**
+   * A scratch folder for this run's intermediate files (CSV extracts staged as Parquet), next to
+   * the staging folder and never published: deleted by {@link #commit} and {@link #abandon}, and,
+   * after a killed run, by the next run's {@link #recover} (its name starts {@code .staging-}).
+   */
+  public Path work() {
+    return output.resolve(STAGING_PREFIX + runId + ".work");
+  }
+
   public Path target() {
     return target;
   }
@@ -76,6 +83,7 @@ public final class Publication {
       if (!Files.exists(target)) {
         move(staging, target);
         pause("committed");
+        Folders.deleteQuietly(work());
         return;
       }
       Path aside = output.resolve(REPLACED_PREFIX + target.getFileName() + "-" + runId);
@@ -84,6 +92,7 @@ public final class Publication {
       move(staging, target);
       pause("swapped");
       deleteTree(aside);
+      Folders.deleteQuietly(work());
     } catch (IOException e) {
       throw StratException.publish("Cannot move the staged output into " + target + ": " + e.getMessage());
     }
@@ -91,6 +100,7 @@ public final class Publication {
 
   /** Deletes the staging folder (after a failed check or a failed stage); nothing is published. */
   public void abandon() {
+    Folders.deleteQuietly(work());
     try {
       deleteTree(staging);
     } catch (IOException e) {
@@ -149,21 +159,7 @@ public final class Publication {
   }
 
   static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.delete(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    Folders.deleteTree(root);
   }
+
 }

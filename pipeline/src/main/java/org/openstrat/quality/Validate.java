@@ -129,7 +129,7 @@ public final class Validate {
       Extract e = en.getKey();
       Dataset<Row> labelled;
       Dataset<Row> t;
-      boolean parquet = !raw.isCsv(e);
+      boolean columnar = raw.isColumnar(e);
       if (e == Extract.PRACTICES) {
         labelled = practicesLabelled;
         t = practicesAccepted;
@@ -138,7 +138,7 @@ public final class Validate {
             e == Extract.PATIENTS ? practiceCodes : e.isPatientLevel() ? registered : null;
         Dataset<Row> pcn = e == Extract.PATIENTS ? practicePcn : null;
         labelled = label(e, en.getValue(), asOf, extractDate, keys, pcn,
-            Lookups.of(e, en.getValue(), parquet));
+            Lookups.of(e, en.getValue(), columnar));
         t = typed(e, labelled);
       }
       accepted.put(e, e == Extract.APC_SPELLS ? mergeEpisodes(t) : t);
@@ -324,8 +324,9 @@ public final class Validate {
    *
    * @param badCodes per SNOMED column: its distinct values that fail the check, one column
    *     {@code _bad_NAME}. A few thousand distinct ids stand behind 50M events, so each is checked
-   *     once instead of a Verhoeff sum on every row. Parquet only: for CSV the extra pass would
-   *     parse the file once more, which costs more than the per-row check.
+   *     once instead of a Verhoeff sum on every row. Columnar input only (Parquet, or CSV staged
+   *     as Parquet): for CSV read as text the extra pass would parse the file once more, which
+   *     costs more than the per-row check.
    * @param copies for {@link #LARGE} extracts: the (file, line) of every exact copy of an
    *     earlier row, or null to find duplicates with a window over all fields. Found by hashing
    *     every row (a shuffle of 8-byte hashes, not of rows), then comparing all fields only among
@@ -334,10 +335,10 @@ public final class Validate {
   record Lookups(Map<String, Dataset<Row>> badCodes, Dataset<Row> copies) {
     static final Lookups NONE = new Lookups(Map.of(), null);
 
-    static Lookups of(Extract e, Dataset<Row> raw, boolean parquet) {
+    static Lookups of(Extract e, Dataset<Row> raw, boolean columnar) {
       Map<String, Dataset<Row>> bad = new java.util.HashMap<>();
       for (ColumnRule rule : ColumnRule.forExtract(e)) {
-        if (parquet && rule.kind() == ColumnRule.Kind.SNOMED) {
+        if (columnar && rule.kind() == ColumnRule.Kind.SNOMED) {
           Column v = col(BAD + rule.name());
           bad.put(rule.name(),
               // The distinct values are cached before the check so the optimiser cannot push

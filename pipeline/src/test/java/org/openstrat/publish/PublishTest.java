@@ -301,4 +301,30 @@ class PublishTest extends SparkTestBase {
       assertThat(s.toList()).isEmpty();
     }
   }
+
+  @Test
+  void theRunsScratchFolderIsNeverPublishedAndIsDeletedWhateverTheOutcome() throws IOException {
+    Path out = tmp.resolve("scratch");
+    LocalDate d = PublishFixtures.AS_OF;
+    Publication committed = Publication.begin(out, d, "r1");
+    Files.createDirectories(committed.work().resolve("gp_events"));
+    assertThat(committed.work().getFileName().toString()).startsWith(".staging-r1");
+    committed.commit();
+    assertThat(committed.work()).doesNotExist();
+    assertThat(committed.target().resolve(committed.work().getFileName())).doesNotExist();
+
+    Publication failed = Publication.begin(out, d, "r2");
+    Files.createDirectories(failed.work().resolve("gp_events"));
+    failed.abandon();
+    assertThat(failed.work()).doesNotExist();
+
+    // A killed run leaves its scratch folder: the next run's start deletes it.
+    Path killed = Publication.begin(out, d, "r3").work();
+    Files.createDirectories(killed.resolve("gp_events"));
+    Publication.begin(out, d, "r4").abandon();
+    assertThat(killed).doesNotExist();
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly(d.toString());
+    }
+  }
 }

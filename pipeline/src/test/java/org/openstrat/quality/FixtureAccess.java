@@ -6,6 +6,11 @@ import java.nio.file.Path;
 public final class FixtureAccess {
   private FixtureAccess() {}
 
+  /** Every extract of {@link Fixture#full}: each reason code's rows, as CSV. */
+  public static void full(Path dir) {
+    Fixture.full(dir);
+  }
+
   /** practices.csv, patients.csv and extract.properties of {@link Fixture#full}, nothing else. */
   public static void practicesAndPatients(Path dir) {
     Path tmp = dir.resolve(".full");

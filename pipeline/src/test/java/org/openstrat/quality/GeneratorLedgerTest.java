@@ -23,13 +23,14 @@ import org.openstrat.testing.SparkTestBase;
 /**
  * The quarantine reconciles with {@code strat generate --bad-rows 0.02}'s ledger defect by defect:
  * for every extract and reason, rejected rows == the ledger's expected_rejected_rows, and rows read
- * = accepted + rejected.
+ * = accepted + rejected. From CSV read as text, CSV staged as Parquet, and Parquet.
  */
 class GeneratorLedgerTest extends SparkTestBase {
 
   @ParameterizedTest
-  @ValueSource(strings = {"csv", "parquet"})
-  void quarantineMatchesTheLedger(String format, @TempDir Path tmp) throws IOException {
+  @ValueSource(strings = {"csv", "csv-staged", "parquet"})
+  void quarantineMatchesTheLedger(String variant, @TempDir Path tmp) throws IOException {
+    String format = variant.startsWith("csv") ? "csv" : variant;
     Path in = tmp.resolve("in");
     spark();
     int code =
@@ -52,7 +53,11 @@ class GeneratorLedgerTest extends SparkTestBase {
     StringWriter progress = new StringWriter();
     ValidateCommand.Result r =
         ValidateCommand.run(spark(), in, null, null, QualityConfig.from(Settings.empty()),
-            tmp.resolve("out"), new PrintWriter(progress));
+            tmp.resolve("out"), tmp.resolve("work"), variant.equals("csv-staged") ? 0 : Long.MAX_VALUE,
+            new PrintWriter(progress));
+    // csv-staged: every extract converted to Parquet once, then validated from there.
+    assertThat(progress.toString().contains("stage stage_csv extracts=10"))
+        .isEqualTo(variant.equals("csv-staged"));
     Map<String, Long> actual = new TreeMap<>();
     for (QualityReport.ExtractCounts c : r.report().extracts().values()) {
       assertThat(c.reconciles()).as(c.extract() + " read = accepted + rejected").isTrue();
