@@ -128,9 +128,16 @@ public final class Features {
    * @return nhs_number, polypharmacy_count (int)
    */
   public static Dataset<Row> polypharmacy(Dataset<Row> gpMedications, LocalDate asOf) {
-    return gpMedications
-        .where(Windows.lastMonths(col("issue_date"), asOf, POLYPHARMACY_MONTHS)
-            .and(col("bnf_code").isNotNull()))
+    return polypharmacy(Medications.issuesByCode(gpMedications, asOf, List.of(POLYPHARMACY_MONTHS)));
+  }
+
+  /**
+   * {@link #polypharmacy(Dataset, LocalDate)} from {@link Medications#issuesByCode} with the
+   * {@link #POLYPHARMACY_MONTHS} window.
+   */
+  public static Dataset<Row> polypharmacy(Dataset<Row> issuesByCode) {
+    return issuesByCode
+        .where(col(Medications.issuesIn(POLYPHARMACY_MONTHS)).gt(0))
         .groupBy(NHS_NUMBER)
         .agg(count_distinct(substring(col("bnf_code"), 1, BNF_SUBSTANCE_LENGTH))
             .cast("int").as(POLYPHARMACY_COUNT));

@@ -7,9 +7,12 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
@@ -23,8 +26,9 @@ import org.openstrat.cli.StratException;
 /**
  * Medication-based rules (e.g. a long-term condition counted from 4 or more issues of a drug class
  * in 12 months): issues whose BNF code starts with one of a rule's prefixes, in the rule's window,
- * counted per patient and rule. Prefixes of any length are matched with equi-joins, not a
- * per-row scan of every prefix: each issue is expanded once per distinct prefix length.
+ * counted per patient and rule. The issues are first summarised per patient and BNF code
+ * ({@link #issuesByCode}, shared with polypharmacy); prefixes of any length are then matched with
+ * equi-joins on the distinct codes.
  */
 public final class Medications {
   private Medications() {}
@@ -54,15 +58,62 @@ public final class Medications {
           .add("rule_months", DataTypes.IntegerType, true)
           .add("rule_min", DataTypes.IntegerType, false);
 
+  /** Column of {@link #issuesByCode}: issues on or before as-of. */
+  public static final String ISSUES_EVER = "issues_ever";
+
+  /** Column of {@link #issuesByCode}: issues in the {@code months} months to as-of. */
+  public static String issuesIn(int months) {
+    return "issues_" + months + "m";
+  }
+
   /**
-   * Which medication rules each patient meets.
+   * The medicine issues every medicine feature reads, summarised once: per patient and BNF code,
+   * the issues on or before as-of ({@link #ISSUES_EVER}) and in each window ({@link #issuesIn},
+   * {@link Windows#lastMonths}). Issues without a BNF code are left out (no rule or substance can
+   * use them). The medication rules and polypharmacy both read this instead of the 50M issues.
+   *
+   * @param windows the window lengths in months to count
+   * @return nhs_number, bnf_code, issues_ever (long), issues_Nm (long) per window
+   */
+  public static Dataset<Row> issuesByCode(
+      Dataset<Row> gpMedications, LocalDate asOf, Collection<Integer> windows) {
+    Column date = col("issue_date");
+    List<Column> counts = new ArrayList<>();
+    counts.add(count(lit(1)).as(ISSUES_EVER));
+    for (int m : new TreeSet<>(windows)) {
+      counts.add(sum(when(Windows.lastMonths(date, asOf, m), 1L).otherwise(0L)).as(issuesIn(m)));
+    }
+    return gpMedications
+        .where(Windows.onOrBefore(date, asOf).and(col("bnf_code").isNotNull()))
+        .groupBy(col(Features.NHS_NUMBER), col("bnf_code"))
+        .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
+  }
+
+  /** The window lengths {@code rules} count in (an "ever" rule needs none). */
+  public static List<Integer> windows(List<MedicationRule> rules) {
+    return rules.stream().map(MedicationRule::lookbackMonths).filter(m -> m != null).distinct()
+        .sorted().toList();
+  }
+
+  /**
+   * Which medication rules each patient meets, from typed gp_medications.
    *
    * @return distinct nhs_number, family, key
    */
   public static Dataset<Row> flags(
       Dataset<Row> gpMedications, List<MedicationRule> rules, LocalDate asOf) {
+    return flags(issuesByCode(gpMedications, asOf, windows(rules)), rules);
+  }
+
+  /**
+   * Which medication rules each patient meets, from {@link #issuesByCode} with every window of
+   * {@link #windows}{@code (rules)}.
+   *
+   * @return distinct nhs_number, family, key
+   */
+  public static Dataset<Row> flags(Dataset<Row> issuesByCode, List<MedicationRule> rules) {
     if (rules.isEmpty()) {
-      return gpMedications.sparkSession().createDataFrame(List.of(),
+      return issuesByCode.sparkSession().createDataFrame(List.of(),
           new StructType().add(Features.NHS_NUMBER, DataTypes.StringType)
               .add(CodedEvents.FAMILY, DataTypes.StringType)
               .add(CodedEvents.KEY, DataTypes.StringType));
@@ -74,35 +125,34 @@ public final class Medications {
           r.minIssues()));
       lengths.add(r.bnfPrefix().length());
     }
-    Dataset<Row> table = gpMedications.sparkSession().createDataFrame(rows, RULE_SCHEMA);
+    Dataset<Row> table = issuesByCode.sparkSession().createDataFrame(rows, RULE_SCHEMA);
     Column[] prefixes =
         lengths.stream().map(n -> substring(col("code"), 1, n)).toArray(Column[]::new);
     // Rules are matched against the distinct BNF codes (a few thousand behind 50M issues), not
     // every issue: a small code -> rule table, distinct so that a code matching two prefixes of
-    // one rule counts once, broadcast back onto the issues. Cached before the join so the
-    // optimiser keeps the prefix expansion on the distinct codes.
+    // one rule counts once, broadcast back. Cached before the join so the optimiser keeps the
+    // prefix expansion on the distinct codes.
     Dataset<Row> codeRules =
-        gpMedications.select(col("bnf_code").as("code")).where(col("code").isNotNull()).distinct()
+        issuesByCode.select(col("bnf_code").as("code")).distinct()
             .cache()
             .select(col("code"), explode(array(prefixes)).as("prefix"))
             .join(broadcast(table), col("prefix").equalTo(col("rule_prefix")))
             .select(col("code"), col(CodedEvents.FAMILY), col(CodedEvents.KEY),
                 col("rule_months"), col("rule_min"))
             .distinct();
+    // The rule's window picks its count: "ever", or the issues in its months.
     Column months = col("rule_months");
-    Column inWindow =
-        months.isNull().or(col("issue_date").geq(org.apache.spark.sql.functions.add_months(
-            lit(asOf), months.multiply(-1))));
+    Column inWindow = when(months.isNull(), col(ISSUES_EVER));
+    for (int m : windows(rules)) {
+      inWindow = inWindow.when(months.equalTo(m), col(issuesIn(m)));
+    }
     // After validation an issue (nhs_number, issue_date, dmd_code, bnf_code) is unique: exact
-    // copies are rejected, so each joined row is one issue meeting one rule.
-    return gpMedications
-        .where(Windows.onOrBefore(col("issue_date"), asOf).and(col("bnf_code").isNotNull()))
-        .select(col(Features.NHS_NUMBER), col("issue_date"), col("bnf_code"))
+    // copies are rejected, so the counts are of distinct issues.
+    return issuesByCode
         .join(broadcast(codeRules), col("bnf_code").equalTo(col("code")))
-        .where(inWindow)
         .groupBy(col(Features.NHS_NUMBER), col(CodedEvents.FAMILY), col(CodedEvents.KEY),
             col("rule_min"))
-        .agg(count(lit(1)).as("issues"))
+        .agg(sum(inWindow).as("issues"))
         .where(col("issues").geq(col("rule_min")))
         .select(Features.NHS_NUMBER, CodedEvents.FAMILY, CodedEvents.KEY)
         .distinct();

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.openstrat.features.CodedEvents;
 import org.openstrat.features.Features;
 import org.openstrat.features.Medications;
@@ -73,10 +74,18 @@ public final class Scores {
     // becomes one evidence array per patient, read by both eFI and multimorbidity.
     List<CodedEvents.CodeRule> codeRules = new ArrayList<>(Efi.codeRules(rules.efi()));
     codeRules.addAll(Multimorbidity.codeRules(rules.multimorbidity()));
+    // One pass over the medicine issues for the medication rules and polypharmacy: summarised
+    // per patient and BNF code, kept (a few issues per code; a tenth of the rows) for both.
+    List<Medications.MedicationRule> medRules =
+        Multimorbidity.medicationRules(rules.multimorbidity());
+    List<Integer> medWindows = new ArrayList<>(Medications.windows(medRules));
+    medWindows.add(Features.POLYPHARMACY_MONTHS);
+    Dataset<Row> issues = Medications.issuesByCode(meds, asOf, medWindows)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> evidence = CodedEvents.evidence(
         CodedEvents.flags(events, population, codeRules, asOf).unionByName(
-            Medications.flags(meds, Multimorbidity.medicationRules(rules.multimorbidity()), asOf)));
-    Dataset<Row> polypharmacy = Features.polypharmacy(meds, asOf);
+            Medications.flags(issues, medRules)));
+    Dataset<Row> polypharmacy = Features.polypharmacy(issues);
     Dataset<Row> hfrs = Hfrs.score(spells, rules.hfrs(), asOf);
     Dataset<Row> utilisation =
         Features.utilisation(spells, extract(population, accepted, Extract.AE_ATTENDANCES),
