@@ -21,10 +21,13 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
@@ -355,13 +358,7 @@ public final class Validate {
       if (LARGE.contains(e)) {
         Column[] all = e.columns().stream().map(Validate::c).toArray(Column[]::new);
         Dataset<Row> hashed = raw.withColumn(HASH, org.apache.spark.sql.functions.xxhash64(all));
-        // Repartitioned first so the count runs as one in-memory aggregation per partition
-        // (with almost every hash distinct, a map-side partial count only adds work).
-        Dataset<Row> repeated =
-            hashed.select(col(HASH)).repartition(col(HASH))
-                .groupBy(col(HASH)).count()
-                .where(col("count").gt(1))
-                .select(col(HASH).as("_repeated"));
+        Dataset<Row> repeated = repeatedHashes(hashed.select(col(HASH)));
         List<Column> byRow = new ArrayList<>(List.of(all));
         byRow.add(0, col(HASH));
         copies =
@@ -375,6 +372,60 @@ public final class Validate {
       }
       return new Lookups(Map.copyOf(bad), copies);
     }
+  }
+
+  /**
+   * The values of a one-column long Dataset that occur more than once, each once, in a column
+   * {@code _repeated}. Shuffled by value, sorted within each partition and read in order: with
+   * almost every value distinct (row hashes), a count per value would build a hash table of them
+   * all and a useless map-side partial count first.
+   */
+  public static Dataset<Row> repeatedHashes(Dataset<Row> hashes) {
+    String c = hashes.columns()[0];
+    return hashes.repartition(col(c)).sortWithinPartitions(col(c))
+        .as(Encoders.LONG())
+        .mapPartitions((MapPartitionsFunction<Long, Long>) Validate::repeatedInOrder,
+            Encoders.LONG())
+        .toDF("_repeated");
+  }
+
+  /** From sorted values, each value that occurs more than once, once (lazily). */
+  static Iterator<Long> repeatedInOrder(Iterator<Long> sorted) {
+    return new Iterator<>() {
+      private Long next; // the next repeated value to return
+      private Long ahead; // the first value of the next run, already read
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && (ahead != null || sorted.hasNext())) {
+          Long v = ahead != null ? ahead : sorted.next();
+          ahead = null;
+          int run = 1;
+          while (ahead == null && sorted.hasNext()) {
+            Long w = sorted.next();
+            if (w.equals(v)) {
+              run++;
+            } else {
+              ahead = w;
+            }
+          }
+          if (run > 1) {
+            next = v;
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public Long next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        Long v = next;
+        next = null;
+        return v;
+      }
+    };
   }
 
   /**

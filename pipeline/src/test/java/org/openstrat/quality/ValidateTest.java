@@ -176,4 +176,27 @@ class ValidateTest extends SparkTestBase {
       }
     }
   }
+
+  @Test
+  void repeatedHashesAreFoundOnceEachFromSortedRuns() {
+    assertThat(repeated()).isEmpty();
+    assertThat(repeated(7L)).isEmpty();
+    assertThat(repeated(1L, 2L, 3L)).isEmpty();
+    assertThat(repeated(1L, 1L)).containsExactly(1L);
+    assertThat(repeated(-5L, -5L, -5L, 0L, 2L, 2L, 9L)).containsExactly(-5L, 2L);
+    assertThat(repeated(1L, 2L, 2L)).containsExactly(2L);
+    // On Spark: shuffled and sorted by value first, so copies far apart are found.
+    List<Row> hashes = java.util.stream.LongStream.of(4, 8, 15, 16, 23, 42, 15, 4, 4)
+        .mapToObj(org.apache.spark.sql.RowFactory::create).map(Row.class::cast).toList();
+    org.apache.spark.sql.Dataset<Row> d = spark().createDataFrame(hashes,
+        new org.apache.spark.sql.types.StructType().add("h", org.apache.spark.sql.types.DataTypes.LongType));
+    assertThat(Validate.repeatedHashes(d).collectAsList().stream().map(r -> r.getLong(0)).sorted())
+        .containsExactly(4L, 15L);
+  }
+
+  private static List<Long> repeated(Long... sorted) {
+    List<Long> out = new java.util.ArrayList<>();
+    Validate.repeatedInOrder(List.of(sorted).iterator()).forEachRemaining(out::add);
+    return out;
+  }
 }
