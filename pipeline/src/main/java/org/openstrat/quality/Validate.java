@@ -76,6 +76,38 @@ public final class Validate {
   static final java.util.Set<Extract> LARGE =
       java.util.EnumSet.of(Extract.GP_EVENTS, Extract.GP_MEDICATIONS);
 
+  /**
+   * Extracts with a key whose duplicates are found by a pre-pass ({@link #keyDuplicates}) rather
+   * than windows over every row: their windows shuffled and sorted every full row (op_appointments
+   * has 6M rows at 1M patients). The small reference extracts keep the windows.
+   */
+  static final java.util.Set<Extract> KEYED =
+      java.util.EnumSet.of(Extract.PATIENTS, Extract.APC_SPELLS, Extract.AE_ATTENDANCES,
+          Extract.OP_APPOINTMENTS);
+
+  /**
+   * The (file, line, reason) of every {@code DUPLICATE_ROW} and {@code DUPLICATE_KEY} row of a
+   * keyed extract. Only a key that occurs more than once can make a duplicate, so the keys'
+   * hashes are shuffled (8 bytes a row) to find the repeated ones ({@link #repeatedHashes}), and
+   * the rows holding them, whole key groups, are labelled with the windows. A key group is all
+   * there or all absent, so each row's duplicate reason is what the windows over the whole extract
+   * would give; a hash collision only adds a group.
+   */
+  static Dataset<Row> keyDuplicates(
+      Extract e, Dataset<Row> raw, LocalDate asOf, LocalDate extractDate, Dataset<Row> refKeys,
+      Dataset<Row> practicePcn, Lookups lookups) {
+    Column keyHash = org.apache.spark.sql.functions.xxhash64(
+        ColumnRule.key(e).stream().map(Validate::c).toArray(Column[]::new));
+    Dataset<Row> repeated = repeatedHashes(raw.select(keyHash.as(HASH)));
+    Dataset<Row> groups =
+        raw.join(broadcast(repeated), keyHash.equalTo(col("_repeated")), "left_semi");
+    return label(e, groups, asOf, extractDate, refKeys, practicePcn, lookups)
+        .where(col(REASON).isin(Reason.DUPLICATE_ROW.name(), Reason.DUPLICATE_KEY.name()))
+        .select(col(Ingest.SOURCE_FILE).as(COPY_FILE), col(Ingest.LINE).as(COPY_LINE),
+            col(REASON).as(COPY_REASON))
+        .cache();
+  }
+
   /** True for an extract in {@link #LARGE}. */
   public static boolean isLarge(Extract e) {
     return LARGE.contains(e);
@@ -140,8 +172,12 @@ public final class Validate {
         Dataset<Row> keys =
             e == Extract.PATIENTS ? practiceCodes : e.isPatientLevel() ? registered : null;
         Dataset<Row> pcn = e == Extract.PATIENTS ? practicePcn : null;
-        labelled = label(e, en.getValue(), asOf, extractDate, keys, pcn,
-            Lookups.of(e, en.getValue(), columnar));
+        Lookups lookups = Lookups.of(e, en.getValue(), columnar);
+        if (KEYED.contains(e)) {
+          lookups = lookups.withCopies(
+              keyDuplicates(e, en.getValue(), asOf, extractDate, keys, pcn, lookups));
+        }
+        labelled = label(e, en.getValue(), asOf, extractDate, keys, pcn, lookups);
         t = typed(e, labelled);
       }
       accepted.put(e, e == Extract.APC_SPELLS ? mergeEpisodes(t) : t);
@@ -256,8 +292,7 @@ public final class Validate {
           d.col(Ingest.SOURCE_FILE).equalTo(copies.col(COPY_FILE))
               .and(d.col(Ingest.LINE).equalTo(copies.col(COPY_LINE))),
           "left_outer");
-      rowDup = when(col(COPY_LINE).isNotNull(), lit(Reason.DUPLICATE_ROW.name()));
-      dup = rowDup;
+      dup = col(COPY_REASON);
     } else if (!key.isEmpty()) {
       Column identity =
           e == Extract.APC_SPELLS ? struct(col("nhs_number"), col("admission_date")) : struct(all);
@@ -319,6 +354,7 @@ public final class Validate {
   private static final String HASH = "_row_hash";
   private static final String COPY_FILE = "_copy_file";
   private static final String COPY_LINE = "_copy_line";
+  private static final String COPY_REASON = "_copy_reason";
 
   /**
    * Small tables computed by pre-passes over an extract, each broadcast into the labelling plan
@@ -330,13 +366,18 @@ public final class Validate {
    *     once instead of a Verhoeff sum on every row. Columnar input only (Parquet, or CSV staged
    *     as Parquet): for CSV read as text the extra pass would parse the file once more, which
    *     costs more than the per-row check.
-   * @param copies for {@link #LARGE} extracts: the (file, line) of every exact copy of an
-   *     earlier row, or null to find duplicates with a window over all fields. Found by hashing
-   *     every row (a shuffle of 8-byte hashes, not of rows), then comparing all fields only among
-   *     rows whose hash repeats.
+   * @param copies the (file, line, reason) of every duplicate row ({@code DUPLICATE_ROW} or
+   *     {@code DUPLICATE_KEY}), or null to find them with windows over the whole extract. For
+   *     {@link #LARGE} extracts, exact copies found by hashing every row (a shuffle of 8-byte
+   *     hashes, not of rows), then comparing all fields only among rows whose hash repeats; for
+   *     {@link #KEYED} ones, {@link #keyDuplicates}.
    */
   record Lookups(Map<String, Dataset<Row>> badCodes, Dataset<Row> copies) {
     static final Lookups NONE = new Lookups(Map.of(), null);
+
+    Lookups withCopies(Dataset<Row> c) {
+      return new Lookups(badCodes, c);
+    }
 
     static Lookups of(Extract e, Dataset<Row> raw, boolean columnar) {
       Map<String, Dataset<Row>> bad = new java.util.HashMap<>();
@@ -367,7 +408,8 @@ public final class Validate {
                     Window.partitionBy(byRow.toArray(new Column[0]))
                         .orderBy(col(Ingest.SOURCE_FILE), col(Ingest.LINE))))
                 .where(col(ROW_NUMBER).gt(1))
-                .select(col(Ingest.SOURCE_FILE).as(COPY_FILE), col(Ingest.LINE).as(COPY_LINE))
+                .select(col(Ingest.SOURCE_FILE).as(COPY_FILE), col(Ingest.LINE).as(COPY_LINE),
+                    lit(Reason.DUPLICATE_ROW.name()).as(COPY_REASON))
                 .cache();
       }
       return new Lookups(Map.copyOf(bad), copies);
