@@ -58,7 +58,7 @@ public final class Medications {
           .add("rule_months", DataTypes.IntegerType, true)
           .add("rule_min", DataTypes.IntegerType, false);
 
-  /** Column of {@link #issuesByCode}: issues on or before as-of. */
+  /** Column of {@link #issuesByCode}: issues on or before as-of (when an "ever" window is asked for). */
   public static final String ISSUES_EVER = "issues_ever";
 
   /** Column of {@link #issuesByCode}: issues in the {@code months} months to as-of. */
@@ -68,31 +68,52 @@ public final class Medications {
 
   /**
    * The medicine issues every medicine feature reads, summarised once: per patient and BNF code,
-   * the issues on or before as-of ({@link #ISSUES_EVER}) and in each window ({@link #issuesIn},
-   * {@link Windows#lastMonths}). Issues without a BNF code are left out (no rule or substance can
-   * use them). The medication rules and polypharmacy both read this instead of the 50M issues.
+   * the issues in each window ({@link #issuesIn}, {@link Windows#lastMonths}; a null window is
+   * "ever", {@link #ISSUES_EVER}). Only issues inside the longest window are read, and issues
+   * without a BNF code are left out (no rule or substance can use them). The medication rules and
+   * polypharmacy both read this instead of the 50M issues.
    *
-   * @param windows the window lengths in months to count
-   * @return nhs_number, bnf_code, issues_ever (long), issues_Nm (long) per window
+   * @param windows the window lengths in months to count, null for "on or before as-of"
+   * @return nhs_number, bnf_code, then issues_Nm (long) per window, issues_ever for null
    */
   public static Dataset<Row> issuesByCode(
       Dataset<Row> gpMedications, LocalDate asOf, Collection<Integer> windows) {
     Column date = col("issue_date");
+    boolean ever = false;
+    TreeSet<Integer> months = new TreeSet<>();
+    for (Integer m : windows) { // not contains(null): immutable lists refuse the question
+      if (m == null) {
+        ever = true;
+      } else {
+        months.add(m);
+      }
+    }
     List<Column> counts = new ArrayList<>();
-    counts.add(count(lit(1)).as(ISSUES_EVER));
-    for (int m : new TreeSet<>(windows)) {
+    for (int m : months) {
       counts.add(sum(when(Windows.lastMonths(date, asOf, m), 1L).otherwise(0L)).as(issuesIn(m)));
     }
+    if (ever) {
+      counts.add(count(lit(1)).as(ISSUES_EVER));
+    }
+    if (counts.isEmpty()) {
+      throw new IllegalArgumentException("issuesByCode needs at least one window");
+    }
+    Integer longest = ever ? null : months.last();
     return gpMedications
-        .where(Windows.onOrBefore(date, asOf).and(col("bnf_code").isNotNull()))
+        .where(Windows.lastMonths(date, asOf, longest).and(col("bnf_code").isNotNull()))
         .groupBy(col(Features.NHS_NUMBER), col("bnf_code"))
         .agg(counts.get(0), counts.subList(1, counts.size()).toArray(Column[]::new));
   }
 
-  /** The window lengths {@code rules} count in (an "ever" rule needs none). */
+  /** The windows {@code rules} count in, null for an "ever" rule, for {@link #issuesByCode}. */
   public static List<Integer> windows(List<MedicationRule> rules) {
-    return rules.stream().map(MedicationRule::lookbackMonths).filter(m -> m != null).distinct()
-        .sorted().toList();
+    List<Integer> w = new ArrayList<>();
+    for (MedicationRule r : rules) {
+      if (!w.contains(r.lookbackMonths())) {
+        w.add(r.lookbackMonths());
+      }
+    }
+    return w;
   }
 
   /**
@@ -102,12 +123,13 @@ public final class Medications {
    */
   public static Dataset<Row> flags(
       Dataset<Row> gpMedications, List<MedicationRule> rules, LocalDate asOf) {
-    return flags(issuesByCode(gpMedications, asOf, windows(rules)), rules);
+    List<Integer> windows = rules.isEmpty() ? java.util.Arrays.asList((Integer) null) : windows(rules);
+    return flags(issuesByCode(gpMedications, asOf, windows), rules);
   }
 
   /**
-   * Which medication rules each patient meets, from {@link #issuesByCode} with every window of
-   * {@link #windows}{@code (rules)}.
+   * Which medication rules each patient meets, from {@link #issuesByCode} with (at least) every
+   * window of {@link #windows}{@code (rules)}.
    *
    * @return distinct nhs_number, family, key
    */
@@ -142,9 +164,11 @@ public final class Medications {
             .distinct();
     // The rule's window picks its count: "ever", or the issues in its months.
     Column months = col("rule_months");
-    Column inWindow = when(months.isNull(), col(ISSUES_EVER));
-    for (int m : windows(rules)) {
-      inWindow = inWindow.when(months.equalTo(m), col(issuesIn(m)));
+    Column inWindow = lit(null).cast(DataTypes.LongType);
+    for (Integer m : windows(rules)) {
+      inWindow = m == null
+          ? when(months.isNull(), col(ISSUES_EVER)).otherwise(inWindow)
+          : when(months.equalTo(m), col(issuesIn(m))).otherwise(inWindow);
     }
     // After validation an issue (nhs_number, issue_date, dmd_code, bnf_code) is unique: exact
     // copies are rejected, so the counts are of distinct issues.

@@ -80,6 +80,19 @@ class MultimorbidityTest extends SparkTestBase {
         org.apache.spark.sql.functions.array_sort(
             org.apache.spark.sql.functions.collect_list("key")).as("keys")), "keys"))
         .isEqualTo(Map.of("p1", list("CON"), "p3", list("SCZ"), "p5", list("DEP")));
+
+    // One summary read by rules of different windows: "ever" counts issues of any date on or
+    // before as-of, 12 months only the window's (p2's fifth issue, after as-of, is in neither).
+    List<MedicationRule> mixed = List.of(
+        new MedicationRule("ltc_rx", "EVER5", "0106020C0", null, 5),
+        new MedicationRule("ltc_rx", "EVER4", "0106020C0", null, 4),
+        new MedicationRule("ltc_rx", "RECENT3", "0106020C0", 12, 3));
+    Dataset<Row> summary =
+        Medications.issuesByCode(meds, AS_OF, java.util.Arrays.asList(12, null));
+    assertThat(column(Medications.flags(summary, mixed).groupBy("nhs_number").agg(
+        org.apache.spark.sql.functions.array_sort(
+            org.apache.spark.sql.functions.collect_list("key")).as("keys")), "keys"))
+        .isEqualTo(Map.of("p2", list("EVER4", "RECENT3")));
   }
 
   @Test
