@@ -1,9 +1,9 @@
 package org.openstrat.quality;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_remove;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.locate;
@@ -11,10 +11,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.exists;
 
 import java.time.LocalDate;
 import java.util.Set;
@@ -159,16 +157,30 @@ public final class Checks {
     return normalised.rlike("^[A-Z][0-9][0-9A-Z][0-9]?$");
   }
 
-  /** A {@code ;}-separated list normalised to an array; empty items dropped. */
+  /**
+   * A {@code ;}-separated list normalised to an array; empty items dropped. Each item as {@link
+   * #normaliseIcd10} makes it, in regular expressions over the whole list (no per-item lambda, see
+   * {@link #icd10ListValid}): upper-cased without dots and spaces, then its first three
+   * characters and the fourth unless that is X or -.
+   */
   public static Column normaliseIcd10List(Column s) {
-    Column items = transform(split(s, ";"), Checks::normaliseIcd10);
-    Column kept = filter(items, x -> x.notEqual(lit("")));
+    Column cleaned = regexp_replace(upper(s), "[.\\s]", "");
+    Column items = regexp_replace(cleaned, "([^;]{3})(?:[X-]|([^;]))?[^;]*", "$1$2");
+    Column kept = array_remove(split(items, ";"), "");
     return when(s.isNull(), array().cast(DataTypes.createArrayType(DataTypes.StringType)))
         .otherwise(kept);
   }
 
-  /** True when every non-empty item of a {@code ;} list is a valid code. */
+  /**
+   * True when every non-empty item of a {@code ;} list is a valid code once normalised ({@link
+   * #normaliseIcd10}, {@link #icd10Valid}). One regular expression over the whole list, upper-cased
+   * without dots and spaces: an item normalises to a valid code exactly when it starts with a
+   * letter, a digit and a digit or letter, followed by nothing or by a digit, X or - (the fourth
+   * character, kept or stripped) and anything. Mapping every item through a lambda ({@code
+   * transform}, {@code exists}) runs outside generated code: 20 microseconds a row on apc_spells.
+   */
   public static Column icd10ListValid(Column s) {
-    return exists(normaliseIcd10List(s), x -> icd10Valid(x).unary_$bang()).unary_$bang();
+    String item = "([A-Z][0-9][0-9A-Z]([0-9X-][^;]*)?)?";
+    return regexp_replace(upper(s), "[.\\s]", "").rlike("^" + item + "(;" + item + ")*$");
   }
 }

@@ -92,6 +92,42 @@ class ChecksTest extends SparkTestBase {
   }
 
   @Test
+  void icd10ListsAreValidWhenEveryItemNormalisesToACode() {
+    List<String> in = List.of("I10", "I10;E11.9", "i10; e11.9 ;", ";;", "", "I10;I1", "I1;I10",
+        "R69X6;S06.2", "I10ABC;I10", "I10X;J44-", "I10;XX9", "A0", "I10 X", "I10;;J44",
+        "F00.0;R69X;I10-;A01.234", "I10;E11.9;J4", "Z99.ZZ", "I10.-X", "I10.9X;A");
+    List<Row> got = strings(in)
+        .select(col("v"), Checks.icd10ListValid(col("v")),
+            // the item-by-item definition: each non-empty item, normalised, is a valid code
+            org.apache.spark.sql.functions.exists(Checks.normaliseIcd10List(col("v")),
+                x -> Checks.icd10Valid(x).unary_$bang()).unary_$bang())
+        .collectAsList();
+    List<String> invalid = new ArrayList<>();
+    for (Row r : got) {
+      assertThat(r.getBoolean(1)).as("'" + r.getString(0) + "'").isEqualTo(r.getBoolean(2));
+      if (!r.getBoolean(1)) {
+        invalid.add(r.getString(0));
+      }
+    }
+    assertThat(invalid).containsExactly("I10;I1", "I1;I10", "I10ABC;I10", "I10;XX9", "A0",
+        "I10;E11.9;J4", "Z99.ZZ", "I10.9X;A");
+
+    // The list normalises item by item as normaliseIcd10 does, empty items dropped.
+    List<Row> lists = strings(in)
+        .select(col("v"), Checks.normaliseIcd10List(col("v")).as("n"),
+            org.apache.spark.sql.functions.filter(
+                org.apache.spark.sql.functions.transform(
+                    org.apache.spark.sql.functions.split(col("v"), ";"), Checks::normaliseIcd10),
+                x -> x.notEqual(org.apache.spark.sql.functions.lit(""))).as("ref"))
+        .collectAsList();
+    for (Row r : lists) {
+      assertThat(r.getList(1)).as("'" + r.getString(0) + "'").isEqualTo(r.getList(2));
+    }
+    assertThat(lists.get(7).getList(1)).containsExactly("R69", "S062");
+    assertThat(lists.get(14).getList(1)).containsExactly("F000", "R69", "I10", "A012");
+  }
+
+  @Test
   void datesParseOnlyInTheIsoShape() {
     List<String> values = List.of("2023-01-31", "1900-01-01", "2024-02-29", "2023-02-29",
         "2023-02-30", "2023-13-01", "2023-1-01", "2023-01-1 ", " 2023-01-1", "+023-01-01",
