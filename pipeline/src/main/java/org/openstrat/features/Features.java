@@ -128,7 +128,8 @@ public final class Features {
    * @return nhs_number, polypharmacy_count (int)
    */
   public static Dataset<Row> polypharmacy(Dataset<Row> gpMedications, LocalDate asOf) {
-    return polypharmacy(Medications.issuesByCode(gpMedications, asOf, List.of(POLYPHARMACY_MONTHS)));
+    return polypharmacy(
+        Medications.issuesByCode(gpMedications, asOf, List.of(POLYPHARMACY_MONTHS)));
   }
 
   /**

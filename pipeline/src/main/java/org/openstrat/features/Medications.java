@@ -58,7 +58,7 @@ public final class Medications {
           .add("rule_months", DataTypes.IntegerType, true)
           .add("rule_min", DataTypes.IntegerType, false);
 
-  /** Column of {@link #issuesByCode}: issues on or before as-of (when an "ever" window is asked for). */
+  /** Column of {@link #issuesByCode}: issues on or before as-of (for an "ever" window). */
   public static final String ISSUES_EVER = "issues_ever";
 
   /** Column of {@link #issuesByCode}: issues in the {@code months} months to as-of. */
@@ -123,8 +123,9 @@ public final class Medications {
    */
   public static Dataset<Row> flags(
       Dataset<Row> gpMedications, List<MedicationRule> rules, LocalDate asOf) {
-    List<Integer> windows = rules.isEmpty() ? java.util.Arrays.asList((Integer) null) : windows(rules);
-    return flags(issuesByCode(gpMedications, asOf, windows), rules);
+    // No rules: nothing to summarise (the result is empty whatever the issues).
+    return flags(rules.isEmpty() ? gpMedications : issuesByCode(gpMedications, asOf,
+        windows(rules)), rules);
   }
 
   /**

@@ -18,8 +18,9 @@ import org.apache.spark.sql.Row;
  *     then {@link Ingest#SOURCE_FILE} (path relative to the input folder), {@link Ingest#LINE}
  *     (CSV: physical line of the record's first line, header = 1; Parquet: row number from 1 in its
  *     file), {@link Ingest#RAW} (CSV: the physical line(s) as read, or null where {@link
- *     Ingest#rawText} gives them back from the fields; Parquet: null) and {@link Ingest#STRUCTURE_ERROR} (a {@code
- *     Reason} name for a malformed CSV record, else null; its field columns are then null)
+ *     Ingest#rawText} gives them back from the fields; Parquet: null) and {@link
+ *     Ingest#STRUCTURE_ERROR} (a {@code Reason} name for a malformed CSV record, else null; its
+ *     field columns are then null)
  * @param files the files each extract was read from
  * @param ignoredFiles files in the folder that are not an extract (reported, not read)
  * @param staged CSV extracts converted to Parquet by {@link Ingest#stageCsv}, read from there

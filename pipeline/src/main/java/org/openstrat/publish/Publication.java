@@ -91,7 +91,7 @@ public final class Publication {
       pause("replaced-aside");
       move(staging, target);
       pause("swapped");
-      deleteTree(aside);
+      Folders.deleteTree(aside);
       Folders.deleteQuietly(work());
     } catch (IOException e) {
       throw StratException.publish("Cannot move the staged output into " + target + ": " + e.getMessage());
@@ -102,7 +102,7 @@ public final class Publication {
   public void abandon() {
     Folders.deleteQuietly(work());
     try {
-      deleteTree(staging);
+      Folders.deleteTree(staging);
     } catch (IOException e) {
       // Left for the next run's clean-up.
     }
@@ -124,7 +124,7 @@ public final class Publication {
         }
         Path date = output.resolve(rest.substring(0, 10));
         if (Files.exists(date)) {
-          deleteTree(p);
+          Folders.deleteTree(p);
         } else {
           move(p, date);
         }
@@ -132,7 +132,7 @@ public final class Publication {
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(output, STAGING_PREFIX + "*")) {
       for (Path p : ds) {
-        deleteTree(p);
+        Folders.deleteTree(p);
       }
     }
   }
@@ -157,9 +157,4 @@ public final class Publication {
       throw new IOException("the file system cannot rename " + from + " atomically", e);
     }
   }
-
-  static void deleteTree(Path root) throws IOException {
-    Folders.deleteTree(root);
-  }
-
 }

@@ -146,7 +146,7 @@ public final class Checks {
    * national extension), fillers dropped again (so {@code R69X6} becomes {@code R69}).
    */
   public static Column normaliseIcd10(Column s) {
-    Column t = regexp_replace(upper(s), "[.\\s]", "");
+    Column t = cleanIcd10(s);
     t = regexp_replace(t, "^(...)[X-]+$", "$1");
     t = substring(t, 1, 4);
     return regexp_replace(t, "^(...)[X-]+$", "$1");
@@ -164,8 +164,7 @@ public final class Checks {
    * characters and the fourth unless that is X or -.
    */
   public static Column normaliseIcd10List(Column s) {
-    Column cleaned = regexp_replace(upper(s), "[.\\s]", "");
-    Column items = regexp_replace(cleaned, "([^;]{3})(?:[X-]|([^;]))?[^;]*", "$1$2");
+    Column items = regexp_replace(cleanIcd10(s), "([^;]{3})(?:[X-]|([^;]))?[^;]*", "$1$2");
     Column kept = array_remove(split(items, ";"), "");
     return when(s.isNull(), array().cast(DataTypes.createArrayType(DataTypes.StringType)))
         .otherwise(kept);
@@ -181,6 +180,11 @@ public final class Checks {
    */
   public static Column icd10ListValid(Column s) {
     String item = "([A-Z][0-9][0-9A-Z]([0-9X-][^;]*)?)?";
-    return regexp_replace(upper(s), "[.\\s]", "").rlike("^" + item + "(;" + item + ")*$");
+    return cleanIcd10(s).rlike("^" + item + "(;" + item + ")*$");
+  }
+
+  /** Upper case, without dots and white space: the first step of {@link #normaliseIcd10}. */
+  private static Column cleanIcd10(Column s) {
+    return regexp_replace(upper(s), "[.\\s]", "");
   }
 }

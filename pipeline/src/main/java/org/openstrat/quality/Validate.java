@@ -85,29 +85,6 @@ public final class Validate {
   static final java.util.Set<Extract> KEYED =
       java.util.EnumSet.of(Extract.PATIENTS, Extract.AE_ATTENDANCES, Extract.OP_APPOINTMENTS);
 
-  /**
-   * The (file, line, reason) of every {@code DUPLICATE_ROW} and {@code DUPLICATE_KEY} row of a
-   * keyed extract. Only a key that occurs more than once can make a duplicate, so the keys'
-   * hashes are shuffled (8 bytes a row) to find the repeated ones ({@link #repeatedHashes}), and
-   * the rows holding them, whole key groups, are labelled with the windows. A key group is all
-   * there or all absent, so each row's duplicate reason is what the windows over the whole extract
-   * would give; a hash collision only adds a group.
-   */
-  static Dataset<Row> keyDuplicates(
-      Extract e, Dataset<Row> raw, LocalDate asOf, LocalDate extractDate, Dataset<Row> refKeys,
-      Dataset<Row> practicePcn, Lookups lookups) {
-    Column keyHash = org.apache.spark.sql.functions.xxhash64(
-        ColumnRule.key(e).stream().map(Validate::c).toArray(Column[]::new));
-    Dataset<Row> repeated = repeatedHashes(raw.select(keyHash.as(HASH)));
-    Dataset<Row> groups =
-        raw.join(broadcast(repeated), keyHash.equalTo(col("_repeated")), "left_semi");
-    return label(e, groups, asOf, extractDate, refKeys, practicePcn, lookups)
-        .where(col(REASON).isin(Reason.DUPLICATE_ROW.name(), Reason.DUPLICATE_KEY.name()))
-        .select(col(Ingest.SOURCE_FILE).as(COPY_FILE), col(Ingest.LINE).as(COPY_LINE),
-            col(REASON).as(COPY_REASON))
-        .cache();
-  }
-
   /** True for an extract in {@link #LARGE}. */
   public static boolean isLarge(Extract e) {
     return LARGE.contains(e);
@@ -417,12 +394,35 @@ public final class Validate {
   }
 
   /**
+   * The (file, line, reason) of every {@code DUPLICATE_ROW} and {@code DUPLICATE_KEY} row of a
+   * keyed extract. Only a key that occurs more than once can make a duplicate, so the keys'
+   * hashes are shuffled (8 bytes a row) to find the repeated ones ({@link #repeatedHashes}), and
+   * the rows holding them, whole key groups, are labelled with the windows. A key group is all
+   * there or all absent, so each row's duplicate reason is what the windows over the whole extract
+   * would give; a hash collision only adds a group.
+   */
+  static Dataset<Row> keyDuplicates(
+      Extract e, Dataset<Row> raw, LocalDate asOf, LocalDate extractDate, Dataset<Row> refKeys,
+      Dataset<Row> practicePcn, Lookups lookups) {
+    Column keyHash = org.apache.spark.sql.functions.xxhash64(
+        ColumnRule.key(e).stream().map(Validate::c).toArray(Column[]::new));
+    Dataset<Row> repeated = repeatedHashes(raw.select(keyHash.as(HASH)));
+    Dataset<Row> groups =
+        raw.join(broadcast(repeated), keyHash.equalTo(col("_repeated")), "left_semi");
+    return label(e, groups, asOf, extractDate, refKeys, practicePcn, lookups)
+        .where(col(REASON).isin(Reason.DUPLICATE_ROW.name(), Reason.DUPLICATE_KEY.name()))
+        .select(col(Ingest.SOURCE_FILE).as(COPY_FILE), col(Ingest.LINE).as(COPY_LINE),
+            col(REASON).as(COPY_REASON))
+        .cache();
+  }
+
+  /**
    * The values of a one-column long Dataset that occur more than once, each once, in a column
    * {@code _repeated}. Shuffled by value, sorted within each partition and read in order: with
    * almost every value distinct (row hashes), a count per value would build a hash table of them
    * all and a useless map-side partial count first.
    */
-  public static Dataset<Row> repeatedHashes(Dataset<Row> hashes) {
+  static Dataset<Row> repeatedHashes(Dataset<Row> hashes) {
     String c = hashes.columns()[0];
     return hashes.repartition(col(c)).sortWithinPartitions(col(c))
         .as(Encoders.LONG())
