@@ -57,7 +57,7 @@ public final class Features {
 
   /**
    * Emergency admission methods (NHS Data Dictionary ADMISSION METHOD 21-25, 2A-2D, and the
-   * retired 28 still found in older data); /work/shared/reference/admission-methods.csv.
+   * retired 28 still found in older data), as in NHS Data Dictionary ADMISSION METHOD.
    */
   public static final List<String> EMERGENCY_METHODS =
       List.of("21", "22", "23", "24", "25", "2A", "2B", "2C", "2D", "28");
@@ -145,8 +145,10 @@ public final class Features {
   }
 
   /**
-   * Social care services open on the as-of date: {@code start_date <= asOf} and ({@code end_date}
-   * null or {@code end_date >= asOf}). {@code social_care_service} is the type of the open service
+   * Social care services open on the as-of date, as the latest submission dated on or before it
+   * says (a later submission is not known yet; earlier ones are {@code SUPERSEDED_SUBMISSION}):
+   * {@code submission_date <= asOf}, {@code start_date <= asOf} and ({@code end_date} null or
+   * {@code end_date >= asOf}). {@code social_care_service} is the type of the open service
    * that started last (ties: the alphabetically last type), {@code social_care_services} every
    * open type, sorted, for model indicators.
    *
@@ -154,6 +156,7 @@ public final class Features {
    */
   public static Dataset<Row> socialCare(Dataset<Row> socialCare, LocalDate asOf) {
     return socialCare
+        .where(Windows.onOrBefore(col("submission_date"), asOf))
         .where(Windows.onOrBefore(col("start_date"), asOf)
             .and(col("end_date").isNull().or(col("end_date").geq(lit(asOf)))))
         .groupBy(NHS_NUMBER)

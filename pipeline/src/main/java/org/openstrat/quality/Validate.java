@@ -248,12 +248,16 @@ public final class Validate {
       rule = when(col(PCN_KEY).isNull(), lit(Reason.PRACTICE_WITHOUT_PCN.name()));
     }
 
-    // 5. social care: each local authority's latest submission (duplicates share their original's
-    // submission date, so computing this before the duplicate check changes nothing).
+    // 5. social care: each local authority's latest submission dated on or before the as-of date
+    // (duplicates share their original's submission date, so computing this before the duplicate
+    // check changes nothing). A submission sent after the as-of date is not superseded by it and
+    // does not supersede the one current then: its rows stay valid data (a backtest reads them)
+    // and the scores ignore them (Features.socialCare), so a run a year back sees what was known.
     if (e == Extract.SOCIAL_CARE) {
       Column sub = parsed("submission_date");
       d = d.withColumn(LATEST,
-          max(when(ok.and(ref.isNull()), sub)).over(Window.partitionBy(col("la_code"))));
+          max(when(ok.and(ref.isNull()).and(sub.leq(lit(Date.valueOf(asOf)))), sub))
+              .over(Window.partitionBy(col("la_code"))));
       rule = when(sub.lt(col(LATEST)), lit(Reason.SUPERSEDED_SUBMISSION.name()));
     }
 

@@ -110,7 +110,9 @@ class FeaturesTest extends SparkTestBase {
         row("p4", "E06000001", "home_care", "PS", AS_OF_DATE(), null, d("2026-03-01")),
         row("p5", "E06000001", "home_care", "PS", day(1), null, d("2026-03-01")),
         row("p6", "E06000001", "day_care", "PS", d("2024-01-01"), null, d("2026-03-01")),
-        row("p6", "E06000001", "residential", "PS", d("2025-06-01"), null, d("2026-03-01")));
+        row("p6", "E06000001", "residential", "PS", d("2025-06-01"), null, d("2026-03-01")),
+        // sent after as-of: not known on the as-of date, though the service started before it
+        row("p7", "E06000001", "home_care", "PS", d("2025-01-01"), null, day(30)));
     Dataset<Row> open = Features.socialCare(sc, AS_OF);
     assertThat(column(open, Features.SOCIAL_CARE_SERVICE)).isEqualTo(Map.of(
         "p1", "home_care", "p2", "home_care", "p4", "home_care", "p6", "residential"));

@@ -133,6 +133,24 @@ class ValidateTest extends SparkTestBase {
   }
 
   @Test
+  void socialCareSubmissionSentAfterTheAsOfDateDoesNotSupersedeTheOneCurrentThen() {
+    // E09000001 submitted on 2024-06-30 (line 2) and 2024-12-31 (line 3). Scored as of
+    // 2024-07-31, the later submission was not yet sent: line 2 is current, not superseded.
+    Validated back =
+        Validate.apply(Ingest.read(spark(), dir), LocalDate.of(2024, 7, 31), EXTRACT_DATE,
+            QualityConfig.defaults());
+    List<Long> lines = back.accepted().get(Extract.SOCIAL_CARE)
+        .where(col("la_code").equalTo("E09000001"))
+        .select(Ingest.LINE).as(org.apache.spark.sql.Encoders.LONG()).collectAsList();
+    assertThat(lines).containsExactlyInAnyOrder(2L, 3L);
+    assertThat(back.rejected().where(col(Validate.EXTRACT).equalTo("social_care")
+            .and(col(Validate.REASON).equalTo("SUPERSEDED_SUBMISSION"))).count())
+        .isZero();
+    // As of the fixture's date (after both), line 2 is superseded as before.
+    assertThat(rejected).containsEntry("social_care:2", "SUPERSEDED_SUBMISSION");
+  }
+
+  @Test
   void practiceNameWithAQuotedLineBreakIsValidAndMovedPracticeTakesItsAsOfPcn() {
     Map<String, String> pcn = new TreeMap<>();
     for (Row r : v.practicePcn().collectAsList()) {
