@@ -16,6 +16,7 @@ final class Subcommands {
         new ValidateCommand(),
         new ScoreCommand(),
         new RunCommand(),
+        new BacktestCommand(),
         new org.openstrat.ops.ClusterCheckCommand());
   }
 }

@@ -60,18 +60,9 @@ public final class Cohorts {
     Column filter = FilterParser.parse(def.filter(), scores.schema(), "cohort." + def.name() + ".filter");
     Column group = col(level.groupColumn());
     Dataset<Row> eligible = scores.filter(group.isNotNull().and(coalesce(filter, lit(false))));
-    WindowSpec ordered =
-        Window.partitionBy(group)
-            .orderBy(
-                col(def.rankBy()).desc_nulls_last(),
-                col("admission_risk").desc_nulls_last(),
-                col("efi").desc_nulls_last(),
-                col("hfrs").desc_nulls_last(),
-                sha2(concat(lit(tieSalt), col(NHS_NUMBER)), 256).asc(),
-                col(NHS_NUMBER).asc());
+    WindowSpec ordered = Window.partitionBy(group).orderBy(rankOrder(col(def.rankBy()), tieSalt));
     Column n = count(lit(1)).over(Window.partitionBy(group)).cast("long");
-    Column scaled = n.multiply(def.topPercent()).plus(99);
-    Column size = scaled.minus(pmod(scaled, lit(100L))).divide(100).cast("long");
+    Column size = topSize(n, def.topPercent());
     Dataset<Row> ranked =
         eligible
             .withColumn(RANK, row_number().over(ordered))
@@ -79,6 +70,30 @@ public final class Cohorts {
             .withColumn("_size", size)
             .filter(col(RANK).leq(col("_size")));
     return ranked.select(rowColumns(def, level));
+  }
+
+  /**
+   * The order of a ranked list, highest first: {@code rankBy}, then the ties rule (class comment).
+   * The backtest ranks its top shares with this too, so they are chosen as the cohorts are.
+   */
+  public static Column[] rankOrder(Column rankBy, String tieSalt) {
+    return new Column[] {
+      rankBy.desc_nulls_last(),
+      col("admission_risk").desc_nulls_last(),
+      col("efi").desc_nulls_last(),
+      col("hfrs").desc_nulls_last(),
+      sha2(concat(lit(tieSalt), col(NHS_NUMBER)), 256).asc(),
+      col(NHS_NUMBER).asc()
+    };
+  }
+
+  /**
+   * The size of a top-{@code percent}% list of {@code eligible} patients as a column:
+   * ceil(percent x eligible / 100) in integer arithmetic ({@link CohortDefinition#size}).
+   */
+  public static Column topSize(Column eligible, int percent) {
+    Column scaled = eligible.multiply(percent).plus(99);
+    return scaled.minus(pmod(scaled, lit(100L))).divide(100).cast("long");
   }
 
   private static Column[] rowColumns(CohortDefinition def, CohortLevel level) {

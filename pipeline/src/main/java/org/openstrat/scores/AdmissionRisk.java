@@ -118,7 +118,7 @@ public final class AdmissionRisk {
     List<Column> contributions = new ArrayList<>();
     Column lp = lit(intercept);
     for (ModelTerm t : terms) {
-      Column value = coalesce(transformed(features, t), lit(0.0));
+      Column value = termValue(features, t);
       Column contribution = value.multiply(t.coefficient());
       lp = lp.plus(contribution);
       contributions.add(struct(
@@ -145,6 +145,14 @@ public final class AdmissionRisk {
     }
     // below the lowest threshold (should not happen when the lowest is 0): the lowest band
     return c.otherwise(sorted.get(sorted.size() - 1).name());
+  }
+
+  /**
+   * The value a term multiplies its coefficient by: the transformed feature, 0 when the feature is
+   * null. The design matrix of a model fit ({@code backtest}) is built from these.
+   */
+  public static Column termValue(Dataset<Row> features, ModelTerm t) {
+    return coalesce(transformed(features, t), lit(0.0));
   }
 
   private static Column transformed(Dataset<Row> features, ModelTerm t) {

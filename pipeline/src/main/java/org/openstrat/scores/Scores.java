@@ -46,11 +46,26 @@ public final class Scores {
   public static Dataset<Row> compute(
       Dataset<Row> population, Map<Extract, Dataset<Row>> accepted, LocalDate asOf,
       RuleSet rules) {
-    Dataset<Row> scored =
-        Explain.topFactors(
-            AdmissionRisk.score(
-                AdmissionRisk.withModelFeatures(features(population, accepted, asOf, rules)),
-                rules.admissionModel()));
+    return published(scored(population, accepted, asOf, rules));
+  }
+
+  /**
+   * Every column the scores stage makes, before {@link #published} selects the table's: the
+   * features, the model's derived features ({@link AdmissionRisk#withModelFeatures}), the linear
+   * predictor, admission risk and its top factors. The backtest reads the model's inputs here, so
+   * it scores with exactly the code path of a run.
+   */
+  public static Dataset<Row> scored(
+      Dataset<Row> population, Map<Extract, Dataset<Row>> accepted, LocalDate asOf,
+      RuleSet rules) {
+    return Explain.topFactors(
+        AdmissionRisk.score(
+            AdmissionRisk.withModelFeatures(features(population, accepted, asOf, rules)),
+            rules.admissionModel()));
+  }
+
+  /** The scores table's columns ({@link #POPULATION_COLUMNS}, {@link #SCORE_COLUMNS}) of {@link #scored}. */
+  public static Dataset<Row> published(Dataset<Row> scored) {
     List<Column> out = new ArrayList<>();
     POPULATION_COLUMNS.forEach(c -> out.add(col(c)));
     SCORE_COLUMNS.forEach(c -> out.add(col(c)));
