@@ -65,6 +65,14 @@ public final class GenerateCommand implements Callable<Integer> {
       description = "Rules folder the clinical codes come from (default: STRAT_HOME/rules or ./rules).")
   Path rules;
 
+  @Option(
+      names = "--outcomes",
+      defaultValue = "hidden",
+      description = "Where emergency admissions come from: hidden (the hidden model of docs/generator.md,"
+          + " default) or logistic (a plain logistic process on observed features, for checking that"
+          + " strat backtest --fit recovers known coefficients).")
+  String outcomes;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -87,9 +95,14 @@ public final class GenerateCommand implements Callable<Integer> {
     } catch (DateTimeParseException e) {
       throw new StratException(ExitCode.USAGE, "--extract-date must be yyyy-MM-dd, not " + extractDate);
     }
+    boolean logistic = switch (outcomes) {
+      case "hidden" -> false;
+      case "logistic" -> true;
+      default -> throw new StratException(ExitCode.USAGE, "--outcomes must be hidden or logistic, not " + outcomes);
+    };
     int t = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
     Generator.Result r =
-        Generator.run(new Generator.Options(patients, seed, out, csv, date, badRows, t, rulesDir()), err);
+        Generator.run(new Generator.Options(patients, seed, out, csv, date, badRows, t, rulesDir(), logistic), err);
     for (Extract e : Extract.values()) {
       stdout.printf("extract %-17s rows=%-11d bytes=%d%n", e.fileName(), r.rows().getOrDefault(e, 0L), r.bytes().getOrDefault(e, 0L));
     }

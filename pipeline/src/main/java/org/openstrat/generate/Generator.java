@@ -61,10 +61,19 @@ public final class Generator {
    * @param badRows share of eligible rows given a defect (0 = none)
    * @param threads worker threads (does not change the output)
    * @param rulesDir rules/ folder the clinical codes are drawn from
+   * @param logisticOutcomes emergency admissions from {@link LogisticOutcomes} instead of the
+   *     hidden model
    */
   public record Options(
       int patients, long seed, Path out, boolean csv, LocalDate extractDate, double badRows, int threads,
-      Path rulesDir) {}
+      Path rulesDir, boolean logisticOutcomes) {
+    /** The default outcome process: the hidden model. */
+    public Options(
+        int patients, long seed, Path out, boolean csv, LocalDate extractDate, double badRows,
+        int threads, Path rulesDir) {
+      this(patients, seed, out, csv, extractDate, badRows, threads, rulesDir, false);
+    }
+  }
 
   /** Rows and bytes written per extract, defects injected, superseded rows, seconds. */
   public record Result(
@@ -222,7 +231,7 @@ public final class Generator {
   private static Buffer generateChunk(Options o, Ics ics, CodeLists codes, Dates dates, int chunk, int size) {
     Buffer b = new Buffer();
     b.defects = new Defects(o.badRows(), o.csv(), dates);
-    PatientSimulator sim = new PatientSimulator(o.seed(), ics, codes, dates);
+    PatientSimulator sim = new PatientSimulator(o.seed(), ics, codes, dates, o.logisticOutcomes());
     long from = (long) chunk * size;
     long to = Math.min(o.patients(), from + size);
     for (long i = from; i < to; i++) {
@@ -301,7 +310,7 @@ public final class Generator {
       throws IOException {
     PartSink sink = new PartSink();
     Defects defects = new Defects(o.badRows(), o.csv(), dates);
-    PatientSimulator sim = new PatientSimulator(o.seed(), ics, codes, dates);
+    PatientSimulator sim = new PatientSimulator(o.seed(), ics, codes, dates, o.logisticOutcomes());
     String part = String.format("part-%05d%s", chunk, ext);
     try {
       for (Extract e : PATIENT_EXTRACTS) {

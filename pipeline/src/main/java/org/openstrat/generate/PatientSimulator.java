@@ -105,7 +105,15 @@ final class PatientSimulator {
 
   private final Set<Long> seen = new HashSet<>();
 
+  /** Emergency admissions from {@link LogisticOutcomes}, not the hidden model. */
+  private final boolean logisticOutcomes;
+
   PatientSimulator(long seed, Ics ics, CodeLists codes, Dates dates) {
+    this(seed, ics, codes, dates, false);
+  }
+
+  PatientSimulator(long seed, Ics ics, CodeLists codes, Dates dates, boolean logisticOutcomes) {
+    this.logisticOutcomes = logisticOutcomes;
     this.seed = seed;
     this.ics = ics;
     this.codes = codes;
@@ -602,10 +610,12 @@ final class PatientSimulator {
     String provider = Ics.PROVIDERS[Math.floorMod(p.practice, Ics.PROVIDERS.length)];
     int seq = 0;
     // Emergency spells.
-    int nEm = Math.min(60, Rng.poisson(r, Math.min(8, EMERGENCY * Math.exp(risk)) * years));
     double frailShare = 0.12 + 0.5 * Rng.logistic((p.age - 75) / 7.0 + 0.5 * p.zf);
+    int[] admissions = logisticOutcomes ? logisticAdmissions(r, p) : null;
+    int nEm = logisticOutcomes ? admissions.length
+        : Math.min(60, Rng.poisson(r, Math.min(8, EMERGENCY * Math.exp(risk)) * years));
     for (int k = 0; k < nEm; k++) {
-      int adm = dayIn(r, p.start, p.end);
+      int adm = logisticOutcomes ? admissions[k] : dayIn(r, p.start, p.end);
       double meanLos = (p.age < 60 ? 2.0 : 2.0 + (p.age - 60) * 0.18) * Math.exp(0.2 * p.zf);
       int los = (int) Math.round(-Math.log(1 - r.nextDouble()) * meanLos);
       String method = Rng.pick(r, EMERGENCY_METHODS);
@@ -644,6 +654,39 @@ final class PatientSimulator {
 
   private int aeSeq;
   private int opSeq;
+
+  /**
+   * Admission days under {@link LogisticOutcomes}: one draw per 12-month block of history ending
+   * on an anniversary of the extract date, for a patient active on the block's first day (its
+   * as-of), from the features the pipeline sees on that day.
+   */
+  private int[] logisticAdmissions(SplittableRandom r, Person p) {
+    java.time.LocalDate extract = java.time.LocalDate.ofEpochDay(extractDay);
+    java.time.LocalDate dob = java.time.LocalDate.ofEpochDay(p.dob);
+    int decile = p.lsoa < 0 ? 0 : ics.lsoas.get(p.lsoa).decile();
+    List<Integer> days = new ArrayList<>();
+    for (int y = HISTORY_YEARS; y >= 1; y--) {
+      java.time.LocalDate asOf = extract.minusYears(y);
+      int from = (int) asOf.toEpochDay();
+      int to = (int) extract.minusYears(y - 1).toEpochDay();
+      int lookBack = (int) asOf.minusMonths(12).toEpochDay();
+      if (p.start > from || p.end <= from) {
+        continue;
+      }
+      int prior = 0;
+      for (int d : days) {
+        prior += d >= lookBack && d <= from ? 1 : 0;
+      }
+      double lp = LogisticOutcomes.linearPredictor(dob, asOf, p.sex, decile, prior);
+      if (r.nextDouble() < Rng.logistic(lp)) {
+        int day = from + 1 + r.nextInt(to - from);
+        if (day <= p.end) {
+          days.add(day);
+        }
+      }
+    }
+    return days.stream().mapToInt(Integer::intValue).toArray();
+  }
 
   private void attendance(SplittableRandom r, Person p, long index, int day, String dept, Defects defects, Defects.Sink sink) {
     String id = Long.toString(2_000_000_000_000L + index * 1000 + aeSeq++);
