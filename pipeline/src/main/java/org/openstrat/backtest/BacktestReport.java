@@ -54,6 +54,47 @@ public final class BacktestReport {
     writeDeciles(dir.resolve("calibration_deciles.csv"), e);
   }
 
+  /**
+   * The evidence for a model a run uses: the headline of the latest backtest under {@code
+   * output}/backtest/ whose model file had this SHA-256 (latest by as-of date), or the text "not
+   * backtested". A report that cannot be read is passed over.
+   */
+  public static Object latestFor(Path output, String modelSha256) {
+    Path root = output.resolve("backtest");
+    Map<String, Object> best = null;
+    String bestAsOf = "";
+    if (Files.isDirectory(root)) {
+      try (java.util.stream.Stream<Path> dirs = Files.list(root)) {
+        for (Path d : dirs.sorted().toList()) {
+          Path f = d.resolve(JSON);
+          if (!d.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}") || !Files.isRegularFile(f)) {
+            continue;
+          }
+          try {
+            com.fasterxml.jackson.databind.JsonNode r = mapper().readTree(f.toFile());
+            String asOf = r.path("as_of").asText();
+            if (modelSha256.equals(r.path("model").path("sha256").asText())
+                && asOf.compareTo(bestAsOf) > 0) {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("as_of", asOf);
+              m.put("horizon_months", r.path("horizon_months").asInt());
+              m.put("outcomes_to", r.path("outcomes_to").asText());
+              m.put("report", root.relativize(f).toString());
+              m.put("headline", mapper().convertValue(r.path("headline"), Map.class));
+              best = m;
+              bestAsOf = asOf;
+            }
+          } catch (IOException e) {
+            // not a readable report: not evidence
+          }
+        }
+      } catch (IOException e) {
+        return "not backtested";
+      }
+    }
+    return best == null ? "not backtested" : best;
+  }
+
   static ObjectMapper mapper() {
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }

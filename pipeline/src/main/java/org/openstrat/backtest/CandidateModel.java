@@ -43,13 +43,14 @@ public final class CandidateModel {
     lines.add("feature,transform,coefficient,label,source");
     lines.add(row("intercept", "identity", fit.intercept(), "",
         "fitted on local outcomes (" + fit.patients() + " patients, " + fit.events()
-            + " events)"));
+            + " events; standard error " + number(fit.interceptStandardError()) + ")"));
     for (ModelFit.Term t : fit.terms()) {
       String source = t.keptPublished()
           ? "KEPT PUBLISHED: only " + t.events() + " local events among patients with this term"
               + " (under the minimum), so the published coefficient stands"
           : String.format(Locale.ROOT, "fitted on local outcomes (%d events among patients with "
-              + "this term); published %s", t.events(), number(t.published().coefficient()));
+              + "this term; standard error %s); published %s", t.events(),
+              number(t.standardError()), number(t.published().coefficient()));
       lines.add(row(t.published().feature(), t.published().transform(), t.coefficient(),
           t.published().label(), source));
     }

@@ -33,11 +33,16 @@ public final class ModelFit {
   /** Default L2 strength (MLlib's regParam: the penalty is regParam/2 x sum of squares). */
   public static final double DEFAULT_L2 = 0.001;
 
-  /** One term's fitted coefficient. */
-  public record Term(ModelTerm published, double coefficient, long events, boolean keptPublished) {}
+  /**
+   * One term's fitted coefficient and its standard error (from the observed information, NaN for
+   * a kept term or when the information matrix is singular).
+   */
+  public record Term(ModelTerm published, double coefficient, double standardError, long events,
+      boolean keptPublished) {}
 
   /** A fitted model: the intercept and one entry per published term, in the model file's order. */
-  public record Fitted(double intercept, List<Term> terms, long patients, long events, double l2) {
+  public record Fitted(double intercept, double interceptStandardError, List<Term> terms,
+      long patients, long events, double l2) {
     /** The model's terms with the fitted coefficients, for scoring. */
     public List<ModelTerm> modelTerms() {
       return terms.stream()
@@ -106,12 +111,106 @@ public final class ModelFit {
     }
     LogisticRegressionModel m = lr.fit(assembled);
     double[] beta = m.coefficients().toArray();
+    List<Integer> free = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      if (termEvents[i] >= minEvents) {
+        free.add(i);
+      }
+    }
+    double[] se = standardErrors(design, names, m.intercept(), beta, free);
     List<Term> out = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
       boolean keep = termEvents[i] < minEvents;
-      out.add(new Term(terms.get(i), keep ? terms.get(i).coefficient() : beta[i], termEvents[i],
-          keep));
+      int at = free.indexOf(i);
+      out.add(new Term(terms.get(i), keep ? terms.get(i).coefficient() : beta[i],
+          at < 0 ? Double.NaN : se[at + 1], termEvents[i], keep));
     }
-    return new Fitted(m.intercept(), out, patients, events, l2);
+    return new Fitted(m.intercept(), se[0], out, patients, events, l2);
+  }
+
+  /**
+   * Standard errors of the intercept and the free terms: square roots of the diagonal of the
+   * inverse observed information {@code X'WX}, W = p(1 - p) at the fit (the small L2 penalty is
+   * left out). The matrix's entries are sums over patients, one aggregate with built-in
+   * expressions.
+   */
+  static double[] standardErrors(Dataset<Row> design, String[] names, double intercept,
+      double[] beta, List<Integer> free) {
+    Column lp = org.apache.spark.sql.functions.lit(intercept);
+    for (int i = 0; i < names.length; i++) {
+      lp = lp.plus(col(names[i]).multiply(beta[i]));
+    }
+    Column p = org.apache.spark.sql.functions.lit(1.0)
+        .divide(org.apache.spark.sql.functions.lit(1.0).plus(org.apache.spark.sql.functions.exp(lp.multiply(-1))));
+    Dataset<Row> w = design.withColumn("_w", p.multiply(org.apache.spark.sql.functions.lit(1.0).minus(p)));
+    int k = free.size() + 1;
+    Column[] x = new Column[k];
+    x[0] = org.apache.spark.sql.functions.lit(1.0);
+    for (int a = 0; a < free.size(); a++) {
+      x[a + 1] = col(names[free.get(a)]);
+    }
+    List<Column> sums = new ArrayList<>();
+    for (int a = 0; a < k; a++) {
+      for (int b = a; b < k; b++) {
+        sums.add(sum(col("_w").multiply(x[a]).multiply(x[b])));
+      }
+    }
+    Row r = w.agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new)).first();
+    double[][] info = new double[k][k];
+    int at = 0;
+    for (int a = 0; a < k; a++) {
+      for (int b = a; b < k; b++) {
+        info[a][b] = r.getDouble(at);
+        info[b][a] = r.getDouble(at);
+        at++;
+      }
+    }
+    double[][] inv = invert(info);
+    double[] se = new double[k];
+    for (int a = 0; a < k; a++) {
+      se[a] = inv == null || !(inv[a][a] > 0) ? Double.NaN : Math.sqrt(inv[a][a]);
+    }
+    return se;
+  }
+
+  /** Gauss-Jordan inverse with partial pivoting; null when singular. */
+  static double[][] invert(double[][] m) {
+    int n = m.length;
+    double[][] a = new double[n][2 * n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(m[i], 0, a[i], 0, n);
+      a[i][n + i] = 1;
+    }
+    for (int c = 0; c < n; c++) {
+      int pivot = c;
+      for (int i = c + 1; i < n; i++) {
+        if (Math.abs(a[i][c]) > Math.abs(a[pivot][c])) {
+          pivot = i;
+        }
+      }
+      if (Math.abs(a[pivot][c]) < 1e-12) {
+        return null;
+      }
+      double[] t = a[c];
+      a[c] = a[pivot];
+      a[pivot] = t;
+      double d = a[c][c];
+      for (int j = 0; j < 2 * n; j++) {
+        a[c][j] /= d;
+      }
+      for (int i = 0; i < n; i++) {
+        if (i != c && a[i][c] != 0) {
+          double f = a[i][c];
+          for (int j = 0; j < 2 * n; j++) {
+            a[i][j] -= f * a[c][j];
+          }
+        }
+      }
+    }
+    double[][] inv = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(a[i], n, inv[i], 0, n);
+    }
+    return inv;
   }
 }

@@ -367,12 +367,14 @@ public final class BacktestCommand implements Callable<Integer> {
     icpt.put("feature", "intercept");
     icpt.put("published", model.intercept());
     icpt.put("local", round(fitted.intercept()));
+    icpt.put("standard_error", finite(fitted.interceptStandardError()));
     terms.add(icpt);
     for (ModelFit.Term term : fitted.terms()) {
       Map<String, Object> tm = new LinkedHashMap<>();
       tm.put("feature", term.published().feature());
       tm.put("published", term.published().coefficient());
       tm.put("local", round(term.coefficient()));
+      tm.put("standard_error", finite(term.standardError()));
       tm.put("kept_published", term.keptPublished());
       terms.add(tm);
     }
@@ -440,6 +442,10 @@ public final class BacktestCommand implements Callable<Integer> {
         "emergency admissions %s; admission_risk AUROC %s %s, top 5%% PPV %s, Brier %s, "
             + "calibration slope %s", h.get("events"), h.get("auroc"), h.get("auroc_95ci"),
         h.get("top5_ppv"), h.get("brier"), h.get("calibration_slope"));
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? round(v) : null;
   }
 
   private static Double round(double v) {

@@ -140,6 +140,7 @@ public final class RunCommand implements Callable<Integer> {
     m.put("config", map("source", settings.source(), "sha256", Manifest.sha256(settings.asMap())));
     m.put("rules", map("dir", rules.dir().toString(), "sha256", rules.hash()));
     m.put("cohorts", cohortFacts(cc));
+    m.put("admission_model", admissionModelFacts(rules));
     Progress progress = new Progress(err, m);
 
     SparkSession spark = SparkSessions.getOrCreate("strat run");
@@ -276,6 +277,21 @@ public final class RunCommand implements Callable<Integer> {
       err.println("strat: quality report of the failed run: " + failed.resolve("quality"));
     } catch (IOException e) {
       err.println("strat: warning: could not keep the quality report: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The admission-risk model this run scores with and the evidence for it: the latest backtest of
+   * the same model file under OUTPUT/backtest/ (its headline figures), or "not backtested".
+   */
+  private Map<String, Object> admissionModelFacts(RuleSet rules) {
+    try {
+      Map<String, Object> model = BacktestCommand.modelFacts(rules);
+      model.put("backtest", org.openstrat.backtest.BacktestReport.latestFor(output,
+          (String) model.get("sha256")));
+      return model;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
