@@ -26,5 +26,6 @@ for fmt in parquet csv; do
   done
   rows=$(sed -n 's/^stage validate rows_in=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
   bench_line "$SIZE" "run-$fmt" "${rows:-0}" "$BENCH_SECONDS"
+  echo "$BENCH_SECONDS" > "$CACHE/run-$fmt.seconds"
   echo "bench size=$SIZE run-$fmt peak_rss_kb=${BENCH_PEAK_KB:-} $(head -n 1 "$CACHE/run-$fmt.out")"
 done

@@ -99,6 +99,15 @@ class RunEndToEndTest extends SparkTestBase {
   }
 
   @Test
+  void manifestNamesTheModelAndSaysItWasNotBacktested() throws IOException {
+    JsonNode model = new ObjectMapper().readTree(publication().resolve("manifest.json").toFile())
+        .get("admission_model");
+    assertThat(model.get("version").asText()).startsWith("admission-");
+    assertThat(model.get("sha256").asText()).hasSize(64);
+    assertThat(model.get("backtest").asText()).isEqualTo("not backtested");
+  }
+
+  @Test
   void progressLinesAndOneLineSummary() {
     assertThat(first.err()).contains("stage validate rows_in=").contains("stage scores rows_in=")
         .contains("stage cohort rows_in=").contains("stage summary rows_in=");
