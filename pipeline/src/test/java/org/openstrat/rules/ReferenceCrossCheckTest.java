@@ -19,10 +19,10 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.openstrat.testing.SparkTestBase;
 
-/** The rule files against the published tables in /work/shared/reference. */
+/** The rule files against the published tables copied to rules/reference (see its README). */
 class ReferenceCrossCheckTest {
   static final Path RULES = SparkTestBase.repoRoot().resolve("rules");
-  static final Path REF = SparkTestBase.repoRoot().resolve("../shared/reference").normalize();
+  static final Path REF = RULES.resolve("reference");
 
   private static List<CSVRecord> reference(String file) {
     try (Reader r = Files.newBufferedReader(REF.resolve(file))) {
