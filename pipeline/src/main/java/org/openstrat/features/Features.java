@@ -57,7 +57,7 @@ public final class Features {
 
   /**
    * Emergency admission methods (NHS Data Dictionary ADMISSION METHOD 21-25, 2A-2D, and the
-   * retired 28 still found in older data); /work/shared/reference/admission-methods.csv.
+   * retired 28 still found in older data); as in rules/reference/admission-methods.csv.
    */
   public static final List<String> EMERGENCY_METHODS =
       List.of("21", "22", "23", "24", "25", "2A", "2B", "2C", "2D", "28");
