@@ -57,7 +57,8 @@ public final class Features {
 
   /**
    * Emergency admission methods (NHS Data Dictionary ADMISSION METHOD 21-25, 2A-2D, and the
-   * retired 28 still found in older data), as in NHS Data Dictionary ADMISSION METHOD.
+   * retired 28 still found in older data): NHS Data Dictionary ADMISSION METHOD, as copied to
+   * rules/reference/admission-methods.csv.
    */
   public static final List<String> EMERGENCY_METHODS =
       List.of("21", "22", "23", "24", "25", "2A", "2B", "2C", "2D", "28");

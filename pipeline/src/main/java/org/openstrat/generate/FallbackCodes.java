@@ -10,9 +10,9 @@ import org.openstrat.util.CheckDigits;
 /**
  * A small built-in set of real codes, used only when rules/ holds no rule files (for example a
  * checkout before the rules are installed). eFI SNOMED codes are the first three per deficit of
- * the Greater Manchester SDE eFI set (shared/reference/efi-codes.csv); HFRS groups and points are
- * Gilbert et al. 2018; LTC codes are common SNOMED CT disorder concepts. The generator says in its
- * output that it used this fallback.
+ * the Greater Manchester SDE eFI code sets (github.com/UoM-Data-Science-Platforms/gm-sde, as copied
+ * to rules/reference/efi-codes.csv); HFRS groups and points are Gilbert et al. 2018; LTC codes are
+ * common SNOMED CT disorder concepts. The generator says in its output that it used this fallback.
  */
 final class FallbackCodes {
   private FallbackCodes() {}

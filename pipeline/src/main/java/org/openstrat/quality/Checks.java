@@ -32,8 +32,9 @@ public final class Checks {
   public static final LocalDate MIN_DATE = LocalDate.of(1900, 1, 1);
 
   /**
-   * NHS Data Dictionary ADMISSION METHOD codes (/work/shared/reference/admission-methods.csv,
-   * including retired 28, still present in older data).
+   * NHS Data Dictionary ADMISSION METHOD codes (datadictionary.nhs.uk, attribute ADMISSION
+   * METHOD; copied to rules/reference/admission-methods.csv), including retired 28, still present
+   * in older data.
    */
   public static final Set<String> ADMISSION_METHODS =
       Set.of(

@@ -10,7 +10,7 @@ import java.util.Set;
  * @param key kebab-case key, e.g. {@code activity-limitation} (as in the reference table)
  * @param lookbackMonths null means ever recorded before the index date (the original eFI);
  *     polypharmacy uses 12
- * @param snomedCodes the cleaned SNOMED CT concept ids (empty for polypharmacy)
+ * @param snomedCodes the SNOMED CT concept ids of its list (empty for polypharmacy)
  * @param valueRules value-based rules (Barthel, 6CIT, haemoglobin...), possibly empty
  */
 public record EfiDeficit(

@@ -32,8 +32,8 @@ public record EfiRules(List<EfiDeficit> deficits) {
 
   /**
    * SNOMED code -> the deficit keys it counts toward, in file order. Most codes count toward one
-   * deficit; a few name two conditions at once (e.g. diabetic nephropathy: diabetes and CKD) and
-   * count toward both, as decided in rules/efi/CHANGES.md.
+   * deficit; a few sit on two deficits' original lists (e.g. diabetic nephropathy: diabetes and
+   * CKD) and count toward both (listed in rules/efi/CHANGES.md).
    */
   public Map<String, List<String>> deficitsByCode() {
     Map<String, List<String>> m = new LinkedHashMap<>();

@@ -17,10 +17,14 @@ import org.openstrat.cli.StratException;
 /**
  * {@code rules/rules.lock}: one line per rule file, {@code <sha256>  <path relative to rules/>}
  * (the {@code sha256sum} format, so {@code cd rules && sha256sum -c rules.lock} also checks it),
- * sorted by path. Every CSV under rules/ must be listed, and every listed file must match.
+ * sorted by path. Every CSV under rules/ must be listed, and every listed file must match, except
+ * those under {@link #REFERENCE_DIR}: published tables the tests check the rule files against, which
+ * no run reads, so they are not part of a run's rule hash.
  */
 public final class RulesLock {
   public static final String FILE = "rules.lock";
+  /** rules/reference/: published reference tables, not rule files (not locked, not loaded). */
+  public static final String REFERENCE_DIR = "reference";
 
   private RulesLock() {}
 
@@ -40,11 +44,15 @@ public final class RulesLock {
     }
   }
 
-  /** Every {@code *.csv} under dir, as forward-slash paths relative to dir, sorted. */
+  /**
+   * Every {@code *.csv} under dir except those under {@link #REFERENCE_DIR}, as forward-slash paths
+   * relative to dir, sorted.
+   */
   public static List<String> ruleFiles(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".csv"))
           .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+          .filter(f -> !f.startsWith(REFERENCE_DIR + "/"))
           .sorted()
           .toList();
     } catch (IOException e) {

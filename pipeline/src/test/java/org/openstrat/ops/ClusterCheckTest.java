@@ -27,7 +27,7 @@ class ClusterCheckTest extends SparkTestBase {
 
   @Test
   void checkUsesTheModulus11Rule() {
-    // From shared/reference/nhs-number-examples.csv, plus a short and a repeated-digit number.
+    // From rules/reference/nhs-number-examples.csv, plus a short and a repeated-digit number.
     Dataset<String> numbers =
         spark()
             .createDataset(

@@ -25,7 +25,7 @@ class ChecksTest extends SparkTestBase {
   @Test
   void nhsNumberAgreesWithTheDataDictionaryExamplesAndTheReferenceCode() throws IOException {
     List<String> lines =
-        Files.readAllLines(repoRoot().resolve("../shared/reference/nhs-number-examples.csv"));
+        Files.readAllLines(repoRoot().resolve("rules/reference/nhs-number-examples.csv"));
     List<String> values = new ArrayList<>();
     List<Boolean> expected = new ArrayList<>();
     for (String l : lines.subList(1, lines.size())) {

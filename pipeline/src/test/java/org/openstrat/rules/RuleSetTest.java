@@ -247,6 +247,18 @@ class RuleSetTest {
   }
 
   @Test
+  void referenceTablesAreNeitherLockedNorLoaded() throws IOException {
+    assertThat(Files.isRegularFile(RULES.resolve("reference/efi-codes.csv"))).isTrue();
+    assertThat(RulesLock.ruleFiles(RULES)).noneMatch(f -> f.startsWith("reference/"));
+    assertThat(RulesLock.read(RULES).keySet()).noneMatch(f -> f.startsWith("reference/"));
+    // a changed or added reference table leaves the rules and their hash as they were
+    Path d = copy();
+    Files.writeString(d.resolve("reference/efi-codes.csv"), "edited\n");
+    Files.writeString(d.resolve("reference/new-table.csv"), "a\n1\n");
+    assertThat(RuleSet.load(d).hash()).isEqualTo(rules.hash());
+  }
+
+  @Test
   void lockListsEveryCsvSorted() {
     List<String> files = RulesLock.ruleFiles(RULES);
     assertThat(files).isSorted();

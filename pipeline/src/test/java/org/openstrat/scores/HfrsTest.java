@@ -43,7 +43,7 @@ class HfrsTest extends SparkTestBase {
   /** Every group of the published table scores its own points (one patient, one spell each). */
   @Test
   void everyGroupOfThePublishedTableScoresItsPoints() throws IOException {
-    Path file = repoRoot().resolve("../shared/reference/hfrs-icd10.csv");
+    Path file = repoRoot().resolve("rules/reference/hfrs-icd10.csv");
     Map<String, Double> points = new LinkedHashMap<>();
     for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
       String[] f = line.split(",", 3);

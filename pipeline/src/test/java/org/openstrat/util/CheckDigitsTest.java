@@ -22,8 +22,8 @@ class CheckDigitsTest {
   }
 
   @Test
-  void everyExampleInTheSharedReferenceTable() throws IOException {
-    Path table = SparkTestBase.repoRoot().resolve("../shared/reference/nhs-number-examples.csv");
+  void everyExampleInTheReferenceTable() throws IOException {
+    Path table = SparkTestBase.repoRoot().resolve("rules/reference/nhs-number-examples.csv");
     List<String> lines = Files.readAllLines(table);
     assertThat(lines).hasSizeGreaterThan(5);
     for (String line : lines.subList(1, lines.size())) {
