@@ -3,7 +3,7 @@
 # $CACHE/parquet and $CACHE/csv unless already cached, then prints one bench line per extract
 # (rows, no time) and one per format with the total rows and the generation time.
 # A cached system is reused: delete $CACHE/<format> to time the generator again.
-for fmt in parquet csv; do
+for fmt in ${BENCH_FORMATS:-parquet csv}; do
   out="$CACHE/$fmt"
   log="$CACHE/generate-$fmt.out"
   if [ ! -f "$out/extract.properties" ] || [ ! -f "$log" ]; then

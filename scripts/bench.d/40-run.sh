@@ -5,7 +5,7 @@
 # (input rows read, wall seconds, input rows/s) and its peak RSS. Output: $CACHE/run-<fmt>/.
 key="$CACHE/bench-pseudo.key"
 [ -f "$key" ] || { head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$key"; chmod 600 "$key"; }
-for fmt in parquet csv; do
+for fmt in ${BENCH_FORMATS:-parquet csv}; do
   in="$CACHE/$fmt"
   if [ ! -f "$in/extract.properties" ]; then
     echo "bench size=$SIZE run-$fmt skipped: $in missing (scripts/bench.d/10-generate.sh makes it)"
