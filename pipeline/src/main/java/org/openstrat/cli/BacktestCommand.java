@@ -58,23 +58,26 @@ import picocli.CommandLine.Spec;
     name = "backtest",
     mixinStandardHelpOptions = true,
     description = {
-      "Scores every patient as of AS_OF (default: the extract date minus the horizon) exactly as",
-      "strat run would have then, observes emergency admissions, A&E attendances and deaths in",
-      "the horizon after it, and writes OUTPUT/backtest/AS_OF/: report.json and CSV tables",
-      "(AUROC with 95% interval, PPV, sensitivity and lift of the top 3, 5 and 10%, Brier score,",
-      "calibration by decile, intercept and slope), overall and per PCN and ICC, small numbers",
-      "suppressed. --fit re-fits the admission-risk model on local outcomes (out of time when",
-      "the extract holds two horizons of history, else cross-validated by patient) and writes",
-      "candidate-model.csv; it never changes rules/ itself."
+      "Scores every patient as of AS_OF (default: the extract date minus the",
+      "horizon) exactly as strat run would have then, observes emergency",
+      "admissions, A&E attendances and deaths in the horizon after it, and writes",
+      "OUTPUT/backtest/AS_OF/: report.json and CSV tables (AUROC with a 95%%",
+      "interval; PPV, sensitivity and lift of the top 3, 5 and 10%%; Brier score;",
+      "calibration by decile, intercept and slope), overall and per PCN and ICC,",
+      "small numbers suppressed.",
+      "--fit re-fits the admission-risk model on local outcomes (validated out of",
+      "time with two horizons of history, else by patient folds) and writes",
+      "candidate-model.csv beside the report; it never changes rules/ itself."
     },
     footer = {
       "",
       "Example:",
       "  strat backtest --input sample-data --output out",
-      "  strat backtest --input /data/extract --output /data/strat --horizon 12 --fit",
+      "  strat backtest --input /data/extract --output /data/strat --fit",
       "",
-      "Exit codes: 2 dates (horizon past the extract, as-of without the scores' look-back),",
-      "3 config/rules, 4 input, 5 quality threshold or no outcomes to judge (see README)."
+      "Exit codes: 2 dates (a horizon past the extract date, an as-of without the",
+      "scores' look-back), 3 config/rules, 4 input, 5 quality threshold or no",
+      "outcomes at all in the horizon (see README and docs/backtest.md)."
     })
 public final class BacktestCommand implements Callable<Integer> {
 
@@ -194,7 +197,10 @@ public final class BacktestCommand implements Callable<Integer> {
       m.put("horizon_months", horizon);
       m.put("extract_date", extract.toString());
       m.put("code_version", Strat.codeVersion());
-      m.put("rules", Map.of("dir", rules.dir().toString(), "sha256", rules.hash()));
+      Map<String, Object> ruleFacts = new LinkedHashMap<>();
+      ruleFacts.put("dir", rules.dir().toString());
+      ruleFacts.put("sha256", rules.hash());
+      m.put("rules", ruleFacts);
       m.write(staging);
       Path done = publish(root, staging, at);
       out.printf(Locale.ROOT, "backtest as of %s (outcomes to %s): %s%n", at, end,
