@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.openstrat.cli.StratException;
 import org.openstrat.util.Folders;
 
@@ -28,10 +32,12 @@ import org.openstrat.util.Folders;
  * back. Only one run may publish into an OUTPUT at a time (scripts/nightly holds a lock).
  *
  * <p>Test hook: the system property {@value #PAUSE_PROPERTY}=STAGE makes the process stop at that
- * stage ({@link #pause}) so a test can kill it there.
+ * stage ({@link #pause}) so a test can kill it there, or let it go on.
  */
 public final class Publication {
   public static final String PAUSE_PROPERTY = "strat.test.pause_at";
+  /** Test hook: the longest a {@link #pause} lasts, in seconds, before the process halts. */
+  public static final String PAUSE_MAX_PROPERTY = "strat.test.pause_max_seconds";
   static final String STAGING_PREFIX = ".staging-";
   static final String REPLACED_PREFIX = ".replaced-";
 
@@ -137,17 +143,64 @@ public final class Publication {
     }
   }
 
-  /** Stops here for good if the test hook names this stage (the test then kills the process). */
+  /**
+   * Test hook: stops here if {@value #PAUSE_PROPERTY} names this stage, until a line arrives on
+   * stdin (the test lets the run go on) or the test kills the process. The pause never outlives
+   * the test: when stdin reaches end of file (the parent's end of the pipe closed, as when it dies),
+   * when the parent process is gone, or after {@value #PAUSE_MAX_PROPERTY} seconds (default 600),
+   * the process halts with exit 1 at once, publishing nothing.
+   */
   public static void pause(String stage) {
-    if (stage.equals(System.getProperty(PAUSE_PROPERTY))) {
-      System.err.println("strat: test pause at " + stage);
-      System.err.flush();
+    if (!stage.equals(System.getProperty(PAUSE_PROPERTY))) {
+      return;
+    }
+    long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+    long maxMillis = Long.getLong(PAUSE_MAX_PROPERTY, 600) * 1000;
+    CompletableFuture<Boolean> resumed = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
       try {
-        Thread.sleep(Long.MAX_VALUE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        int c;
+        while ((c = System.in.read()) != -1 && c != '\n') {
+          // the rest of the line
+        }
+        resumed.complete(c == '\n');
+      } catch (IOException e) {
+        resumed.complete(false);
+      }
+    }, "strat-test-pause");
+    reader.setDaemon(true);
+    reader.start();
+    System.err.println("strat: test pause at " + stage);
+    System.err.flush();
+    long deadline = System.nanoTime() + maxMillis * 1_000_000;
+    String why;
+    while (true) {
+      try {
+        Boolean line = resumed.get(200, TimeUnit.MILLISECONDS);
+        if (line) {
+          return;
+        }
+        why = "stdin closed";
+        break;
+      } catch (TimeoutException e) {
+        // poll the parent and the bound below
+      } catch (InterruptedException | ExecutionException e) {
+        why = "interrupted";
+        break;
+      }
+      long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+      if (now != parent) {
+        why = "parent process " + parent + " gone";
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        why = "paused longer than " + maxMillis / 1000 + " s";
+        break;
       }
     }
+    System.err.println("strat: test pause at " + stage + " ended (" + why + "); exiting");
+    System.err.flush();
+    Runtime.getRuntime().halt(1);
   }
 
   private static void move(Path from, Path to) throws IOException {
