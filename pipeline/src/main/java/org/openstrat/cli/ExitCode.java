@@ -19,7 +19,10 @@ public final class ExitCode {
   public static final int QUALITY = 5;
   /** The staged output failed its pre-publication checks; nothing was published. */
   public static final int PUBLISH = 6;
-  /** Another run holds the lock (scripts/nightly). */
+  /**
+   * Another run holds the lock: {@code OUTPUT/.lock}, held by every {@code strat run}, or
+   * scripts/nightly's {@code OUTPUT/.nightly.lock}. Nothing was touched.
+   */
   public static final int LOCKED = 7;
 
   private ExitCode() {}

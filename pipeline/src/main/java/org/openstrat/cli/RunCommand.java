@@ -29,12 +29,14 @@ import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.publish.Manifest;
+import org.openstrat.publish.OutputLock;
 import org.openstrat.publish.Progress;
 import org.openstrat.publish.Pseudonymiser;
 import org.openstrat.publish.Publication;
 import org.openstrat.publish.Publisher;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.quality.QualityReport;
+import org.openstrat.quality.QualityWriter;
 import org.openstrat.quality.Reason;
 import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.Scores;
@@ -66,7 +68,8 @@ import picocli.CommandLine.Spec;
       "  STRAT_PSEUDO_KEY_FILE=/secure/strat.key strat run --input /data/extract --output /data/strat \\",
       "      --as-of 2025-03-31 --config strat.properties",
       "",
-      "Exit codes: 3 config/rules, 4 input, 5 quality threshold, 6 publish check (see README)."
+      "Exit codes: 3 config/rules, 4 input, 5 quality threshold, 6 publish check,",
+      "7 another run holds OUTPUT/.lock (see README)."
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -142,8 +145,18 @@ public final class RunCommand implements Callable<Integer> {
     m.put("cohorts", cohortFacts(cc));
     Progress progress = new Progress(err, m);
 
+    // Locked before Spark starts and held to the end: a second run exits 7 at once and touches
+    // nothing, and the recovery in Publication.begin cannot delete a live run's staging folder.
+    try (OutputLock lock = OutputLock.acquire(output)) {
+      return run(lock, settings, qc, cc, rules, key, extract, scoreDate, runId, m, progress, out, err);
+    }
+  }
+
+  private Integer run(OutputLock lock, Settings settings, QualityConfig qc, CohortConfig cc,
+      RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
+      String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err) {
     SparkSession spark = SparkSessions.getOrCreate("strat run");
-    Publication pub = Publication.begin(output, scoreDate, runId);
+    Publication pub = Publication.begin(lock, scoreDate, runId);
     Dataset<Row> scores = null;
     try {
       long t = Progress.start();
@@ -181,7 +194,7 @@ public final class RunCommand implements Callable<Integer> {
       Publisher.Result res =
           Publisher.publish(
               new Publisher.Request(output, scoreDate, planningScores(scores, qc), deaths, cc,
-                  practiceToPcn, planningKey),
+                  practiceToPcn, planningKey, QualityWriter.REPORT_FILES),
               pub,
               progress);
       out.printf(

@@ -18,8 +18,9 @@ import org.openstrat.util.Folders;
  * One publication of OUTPUT/AS_OF, made visible in one step like a table-format commit.
  *
  * <ol>
- *   <li>{@link #begin}: put back any publication a killed run left renamed aside, delete stale
- *       {@code .staging-*} folders, then create {@code OUTPUT/.staging-RUNID/}.
+ *   <li>{@link #begin}, holding the output's {@link OutputLock}: put back any publication a killed
+ *       run left renamed aside, delete stale {@code .staging-*} folders (no live run can own them:
+ *       it would hold the lock), then create {@code OUTPUT/.staging-RUNID/}.
  *   <li>The run writes everything under {@link #staging()} and checks it.
  *   <li>{@link #commit}: if OUTPUT/AS_OF does not exist, one atomic rename of the staging folder
  *       onto it. If it does (a rerun of the same date): rename it aside to
@@ -29,7 +30,7 @@ import org.openstrat.util.Folders;
  * A reader never sees a half-written AS_OF: a folder named like a date is always complete. A run
  * killed at any point leaves earlier publications untouched; killed between the two renames of a
  * rerun, the previous AS_OF is only renamed aside, and the next run (or {@link #recover}) puts it
- * back. Only one run may publish into an OUTPUT at a time (scripts/nightly holds a lock).
+ * back. Only one run may publish into an OUTPUT at a time: the lock makes a second one exit 7.
  *
  * <p>Test hook: the system property {@value #PAUSE_PROPERTY}=STAGE makes the process stop at that
  * stage ({@link #pause}) so a test can kill it there, or let it go on.
@@ -45,22 +46,46 @@ public final class Publication {
   private final Path staging;
   private final Path target;
   private final String runId;
+  /** The lock this publication took itself (released when it commits or is abandoned), or null. */
+  private final OutputLock ownLock;
 
-  private Publication(Path output, Path staging, Path target, String runId) {
+  private Publication(Path output, Path staging, Path target, String runId, OutputLock ownLock) {
     this.output = output;
     this.staging = staging;
     this.target = target;
     this.runId = runId;
+    this.ownLock = ownLock;
   }
 
-  /** Recovers OUTPUT, then creates this run's staging folder. */
+  /**
+   * Under a lock the caller holds (strat run takes it before starting Spark, and releases it when
+   * the run ends): recovers OUTPUT, then creates this run's staging folder.
+   */
+  public static Publication begin(OutputLock lock, LocalDate asOf, String runId) {
+    return begin(lock, asOf, runId, null);
+  }
+
+  /**
+   * Locks OUTPUT (exit 7 if another run holds it), recovers it and creates this run's staging
+   * folder; the lock is released by {@link #commit} or {@link #abandon}.
+   */
   public static Publication begin(Path output, LocalDate asOf, String runId) {
+    OutputLock lock = OutputLock.acquire(output);
     try {
-      Files.createDirectories(output);
-      recover(output);
+      return begin(lock, asOf, runId, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static Publication begin(OutputLock lock, LocalDate asOf, String runId, OutputLock own) {
+    Path output = lock.output();
+    try {
+      recover(lock);
       Path staging = output.resolve(STAGING_PREFIX + runId);
       Files.createDirectory(staging);
-      return new Publication(output, staging, output.resolve(asOf.toString()), runId);
+      return new Publication(output, staging, output.resolve(asOf.toString()), runId, own);
     } catch (IOException e) {
       throw StratException.publish("Cannot create the staging folder under " + output + ": " + e.getMessage());
     }
@@ -101,6 +126,14 @@ public final class Publication {
       Folders.deleteQuietly(work());
     } catch (IOException e) {
       throw StratException.publish("Cannot move the staged output into " + target + ": " + e.getMessage());
+    } finally {
+      releaseOwnLock();
+    }
+  }
+
+  private void releaseOwnLock() {
+    if (ownLock != null) {
+      ownLock.close();
     }
   }
 
@@ -111,14 +144,21 @@ public final class Publication {
       Folders.deleteTree(staging);
     } catch (IOException e) {
       // Left for the next run's clean-up.
+    } finally {
+      releaseOwnLock();
     }
   }
 
   /**
    * Puts back publications a killed rerun left renamed aside (when their date folder is missing),
-   * deletes ones that were replaced, and deletes stale staging folders.
+   * deletes ones that were replaced, and deletes stale staging folders. Only under the output's
+   * lock: then no live run owns any of them.
    */
-  public static void recover(Path output) throws IOException {
+  public static void recover(OutputLock lock) throws IOException {
+    if (!lock.isHeld()) {
+      throw new IllegalStateException("recovery of " + lock.output() + " without its lock");
+    }
+    Path output = lock.output();
     if (!Files.isDirectory(output)) {
       return;
     }

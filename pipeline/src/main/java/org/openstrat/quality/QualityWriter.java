@@ -23,6 +23,10 @@ import org.openstrat.ingest.Extract;
 public final class QualityWriter {
   private QualityWriter() {}
 
+  /** What {@link #writeReport} writes, relative to the output folder (checked before publishing). */
+  public static final java.util.List<String> REPORT_FILES =
+      java.util.List.of("quality/report.json", "quality/report.csv");
+
   /** The quality folder under an output folder. */
   public static Path qualityDir(Path outDir) {
     return outDir.resolve("quality");

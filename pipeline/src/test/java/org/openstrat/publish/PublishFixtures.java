@@ -36,7 +36,7 @@ public final class PublishFixtures {
   public static Publisher.Request request(
       Path output, Dataset<Row> scores, LocalDate asOf, Optional<Pseudonymiser> key) {
     return new Publisher.Request(
-        output, asOf, scores, null, CohortConfig.defaults(), PRACTICE_TO_PCN, key);
+        output, asOf, scores, null, CohortConfig.defaults(), PRACTICE_TO_PCN, key, List.of());
   }
 
   public static Pseudonymiser key() {

@@ -142,7 +142,7 @@ class PublishTest extends SparkTestBase {
     assertThat(pub.resolve("_SUCCESS")).exists();
     assertThat(pub.resolve("manifest.json")).exists();
     try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactly("2025-04-01");
+      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactlyInAnyOrder("2025-04-01", OutputLock.FILE);
     }
     // No key: scores/ skipped with a message, recorded in the manifest.
     assertThat(pub.resolve("scores")).doesNotExist();
@@ -223,7 +223,7 @@ class PublishTest extends SparkTestBase {
     assertThat(new ObjectMapper().readTree(pub.resolve("manifest.json").toFile()).at("/run_id").asText())
         .isNotEqualTo(run1);
     try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactly("2025-04-01");
+      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactlyInAnyOrder("2025-04-01", OutputLock.FILE);
     }
   }
 
@@ -293,12 +293,12 @@ class PublishTest extends SparkTestBase {
     wrong.put("A00002", "U00002"); // the as-of mapping disagrees with the scores table
     Publisher.Request req =
         new Publisher.Request(out, PublishFixtures.AS_OF, PublishFixtures.scores(spark(), 0), null,
-            CohortConfig.defaults(), wrong, Optional.empty());
+            CohortConfig.defaults(), wrong, Optional.empty(), List.of());
     assertThatThrownBy(() -> publish(req))
         .isInstanceOfSatisfying(StratException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.PUBLISH))
         .hasMessageContaining("not in that PCN on the as-of date");
     try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.toList()).isEmpty();
+      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactly(OutputLock.FILE);
     }
   }
 
@@ -318,13 +318,43 @@ class PublishTest extends SparkTestBase {
     failed.abandon();
     assertThat(failed.work()).doesNotExist();
 
-    // A killed run leaves its scratch folder: the next run's start deletes it.
-    Path killed = Publication.begin(out, d, "r3").work();
+    // A killed run leaves its staging and scratch folders (and its lock is gone with it): the next
+    // run's start deletes them.
+    Path killed = out.resolve(".staging-r3.work");
     Files.createDirectories(killed.resolve("gp_events"));
+    Files.createDirectories(out.resolve(".staging-r3"));
     Publication.begin(out, d, "r4").abandon();
     assertThat(killed).doesNotExist();
     try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly(d.toString());
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder(d.toString(), OutputLock.FILE);
     }
+  }
+
+  @Test
+  void aLiveRunsStagingIsNeverTouchedByASecondRun() throws IOException {
+    Path out = tmp.resolve("two");
+    LocalDate d = PublishFixtures.AS_OF;
+    Publication live = Publication.begin(out, d, "live");
+    Files.writeString(live.staging().resolve("part"), "x");
+    assertThatThrownBy(() -> Publication.begin(out, d, "second"))
+        .isInstanceOfSatisfying(StratException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCKED))
+        .hasMessageContaining("another run holds the lock " + out.resolve(OutputLock.FILE))
+        .hasMessageContaining("pid " + ProcessHandle.current().pid());
+    assertThat(live.staging().resolve("part")).exists();
+    assertThat(out.resolve(".staging-second")).doesNotExist();
+    live.abandon();
+    Publication.begin(out, d, "third").abandon(); // free again
+  }
+
+  @Test
+  void aPublicationMissingAPartFailsBeforeSuccess() throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("staged"));
+    Files.createDirectories(root.resolve("cohort"));
+    Files.writeString(root.resolve("manifest.json"), "{}");
+    Files.createFile(root.resolve("report.json")); // empty
+    assertThatThrownBy(() -> PublishCheck.complete(root, List.of("cohort", "manifest.json", "report.json", "summary")))
+        .isInstanceOfSatisfying(StratException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.PUBLISH))
+        .hasMessageContaining("lacks report.json, summary");
+    PublishCheck.complete(root, List.of("cohort", "manifest.json"));
   }
 }
