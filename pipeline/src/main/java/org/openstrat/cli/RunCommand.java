@@ -41,6 +41,7 @@ import org.openstrat.quality.Reason;
 import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;
+import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -286,6 +287,8 @@ public final class RunCommand implements Callable<Integer> {
       Files.createDirectories(failed);
       Files.move(pub.staging().resolve("quality"), failed.resolve("quality"),
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      // Rejected raw rows: closed to other users like a publication.
+      Folders.restrict(failed.getParent());
       err.println("strat: quality report of the failed run: " + failed.resolve("quality"));
     } catch (IOException e) {
       err.println("strat: warning: could not keep the quality report: " + e.getMessage());

@@ -83,6 +83,7 @@ public final class ValidateCommand implements Callable<Integer> {
     } finally {
       Folders.deleteQuietly(work);
     }
+    restrict(QualityWriter.qualityDir(output));
     long read = 0;
     long accepted = 0;
     for (QualityReport.ExtractCounts c : r.report().extracts().values()) {
@@ -101,6 +102,15 @@ public final class ValidateCommand implements Callable<Integer> {
     out.flush();
     failOnBreach(r.report());
     return ExitCode.OK;
+  }
+
+  /** quality/ holds rejected raw rows: folders 0750, files 0640 (docs/operations.md). */
+  private static void restrict(Path quality) {
+    try {
+      Folders.restrict(quality);
+    } catch (java.io.IOException e) {
+      throw StratException.publish("Cannot restrict the permissions of " + quality + ": " + e.getMessage());
+    }
   }
 
   /**

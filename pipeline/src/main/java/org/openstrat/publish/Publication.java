@@ -84,7 +84,10 @@ public final class Publication {
     try {
       recover(lock);
       Path staging = output.resolve(STAGING_PREFIX + runId);
-      Files.createDirectory(staging);
+      // Closed to other users from the start, and the scratch folder too (it holds extracts as
+      // Parquet): what Spark writes inside is world-readable until commit() restricts it.
+      Folders.createRestricted(staging);
+      Folders.createRestricted(output.resolve(STAGING_PREFIX + runId + ".work"));
       return new Publication(output, staging, output.resolve(asOf.toString()), runId, own);
     } catch (IOException e) {
       throw StratException.publish("Cannot create the staging folder under " + output + ": " + e.getMessage());
@@ -108,9 +111,14 @@ public final class Publication {
     return target;
   }
 
-  /** Makes the staged folder the publication of its as-of date (see the class comment). */
+  /**
+   * Makes the staged folder the publication of its as-of date (see the class comment), its folders
+   * 0750 and files 0640 first, whatever the umask they were written under: a publication holds NHS
+   * numbers.
+   */
   public void commit() {
     try {
+      Folders.restrict(staging);
       if (!Files.exists(target)) {
         move(staging, target);
         pause("committed");

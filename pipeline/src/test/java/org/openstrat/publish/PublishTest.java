@@ -331,6 +331,30 @@ class PublishTest extends SparkTestBase {
   }
 
   @Test
+  void publicationsAreClosedToOtherUsersWhateverTheUmask() throws IOException {
+    // This JVM's umask (022 here) leaves what Java writes world-readable; Hadoop's umask is set to
+    // 000 for the run so that Spark's files are world-writable too: the worst case.
+    Path control = Files.createFile(tmp.resolve("control"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.getPosixFilePermissions(control).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+        "a umask that leaves files world-readable (022)");
+    org.apache.hadoop.conf.Configuration hc = spark().sparkContext().hadoopConfiguration();
+    String was = hc.get("fs.permissions.umask-mode");
+    hc.set("fs.permissions.umask-mode", "000");
+    Path out = tmp.resolve("modes");
+    try {
+      publish(out, PublishFixtures.scores(spark(), 0), PublishFixtures.AS_OF, Optional.of(PublishFixtures.key()));
+    } finally {
+      if (was == null) {
+        hc.unset("fs.permissions.umask-mode");
+      } else {
+        hc.set("fs.permissions.umask-mode", was);
+      }
+    }
+    PublishFixtures.assertModes(out.resolve("2025-04-01"));
+  }
+
+  @Test
   void aLiveRunsStagingIsNeverTouchedByASecondRun() throws IOException {
     Path out = tmp.resolve("two");
     LocalDate d = PublishFixtures.AS_OF;
