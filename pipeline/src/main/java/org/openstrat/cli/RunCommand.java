@@ -158,6 +158,7 @@ public final class RunCommand implements Callable<Integer> {
       String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err) {
     SparkSession spark = SparkSessions.getOrCreate("strat run");
     Publication pub = Publication.begin(lock, scoreDate, runId);
+    pub.leftAlone().forEach(n -> progress.warn("left alone in " + output + ": " + n));
     Dataset<Row> scores = null;
     try {
       long t = Progress.start();
@@ -283,6 +284,11 @@ public final class RunCommand implements Callable<Integer> {
   /** On a quality breach nothing is published; the report is kept at OUTPUT/failed/RUNID/. */
   private void keepQualityReport(Publication pub, String runId, PrintWriter err) {
     try {
+      if (Files.isSymbolicLink(output.resolve("failed"))) {
+        err.println("strat: warning: " + output.resolve("failed")
+            + " is a symbolic link; the failed run's quality report is not kept");
+        return;
+      }
       Path failed = output.resolve("failed").resolve(runId);
       Files.createDirectories(failed);
       Files.move(pub.staging().resolve("quality"), failed.resolve("quality"),

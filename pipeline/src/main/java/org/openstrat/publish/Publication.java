@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openstrat.cli.StratException;
 import org.openstrat.util.Folders;
 
@@ -41,6 +46,10 @@ public final class Publication {
   public static final String PAUSE_MAX_PROPERTY = "strat.test.pause_max_seconds";
   static final String STAGING_PREFIX = ".staging-";
   static final String REPLACED_PREFIX = ".replaced-";
+  /** How a run names what it sets aside and stages (run ids: letters, digits, dashes). */
+  private static final Pattern REPLACED_NAME =
+      Pattern.compile("\\.replaced-(\\d{4}-\\d{2}-\\d{2})-[A-Za-z0-9-]+");
+  private static final Pattern STAGING_NAME = Pattern.compile("\\.staging-[A-Za-z0-9-]+(\\.work)?");
 
   private final Path output;
   private final Path staging;
@@ -48,13 +57,21 @@ public final class Publication {
   private final String runId;
   /** The lock this publication took itself (released when it commits or is abandoned), or null. */
   private final OutputLock ownLock;
+  private final List<String> leftAlone;
 
-  private Publication(Path output, Path staging, Path target, String runId, OutputLock ownLock) {
+  private Publication(Path output, Path staging, Path target, String runId, OutputLock ownLock,
+      List<String> leftAlone) {
     this.output = output;
     this.staging = staging;
     this.target = target;
     this.runId = runId;
     this.ownLock = ownLock;
+    this.leftAlone = List.copyOf(leftAlone);
+  }
+
+  /** What recovery found in OUTPUT and left alone, each with the reason ({@link #recover}). */
+  public List<String> leftAlone() {
+    return leftAlone;
   }
 
   /**
@@ -82,13 +99,13 @@ public final class Publication {
   private static Publication begin(OutputLock lock, LocalDate asOf, String runId, OutputLock own) {
     Path output = lock.output();
     try {
-      recover(lock);
+      List<String> leftAlone = recover(lock);
       Path staging = output.resolve(STAGING_PREFIX + runId);
       // Closed to other users from the start, and the scratch folder too (it holds extracts as
       // Parquet): what Spark writes inside is world-readable until commit() restricts it.
       Folders.createRestricted(staging);
       Folders.createRestricted(output.resolve(STAGING_PREFIX + runId + ".work"));
-      return new Publication(output, staging, output.resolve(asOf.toString()), runId, own);
+      return new Publication(output, staging, output.resolve(asOf.toString()), runId, own, leftAlone);
     } catch (IOException e) {
       throw StratException.publish("Cannot create the staging folder under " + output + ": " + e.getMessage());
     }
@@ -119,7 +136,7 @@ public final class Publication {
   public void commit() {
     try {
       Folders.restrict(staging);
-      if (!Files.exists(target)) {
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         move(staging, target);
         pause("committed");
         Folders.deleteQuietly(work());
@@ -161,33 +178,75 @@ public final class Publication {
    * Puts back publications a killed rerun left renamed aside (when their date folder is missing),
    * deletes ones that were replaced, and deletes stale staging folders. Only under the output's
    * lock: then no live run owns any of them.
+   *
+   * <p>Only what a run makes is touched: a real folder (never a symbolic link, which could point
+   * anywhere) named as a run names it, and, to be put back as a publication, one holding {@code
+   * _SUCCESS}. Anything else with those prefixes is left alone and named in the result, so the
+   * caller can warn.
+   *
+   * @return the names left alone, each with the reason
    */
-  public static void recover(OutputLock lock) throws IOException {
+  public static List<String> recover(OutputLock lock) throws IOException {
     if (!lock.isHeld()) {
       throw new IllegalStateException("recovery of " + lock.output() + " without its lock");
     }
     Path output = lock.output();
+    List<String> leftAlone = new ArrayList<>();
     if (!Files.isDirectory(output)) {
-      return;
+      return leftAlone;
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(output, REPLACED_PREFIX + "*")) {
       for (Path p : ds) {
-        String rest = p.getFileName().toString().substring(REPLACED_PREFIX.length());
-        if (rest.length() < 10) {
+        String name = p.getFileName().toString();
+        Matcher m = REPLACED_NAME.matcher(name);
+        String not = notOurs(p, m.matches());
+        if (not == null && !isDate(m.group(1))) {
+          not = "not named " + REPLACED_PREFIX + "yyyy-MM-dd-RUNID";
+        }
+        if (not != null) {
+          leftAlone.add(name + " (" + not + ")");
           continue;
         }
-        Path date = output.resolve(rest.substring(0, 10));
-        if (Files.exists(date)) {
+        Path date = output.resolve(m.group(1));
+        if (Files.exists(date, LinkOption.NOFOLLOW_LINKS)) {
           Folders.deleteTree(p);
-        } else {
+        } else if (Files.isRegularFile(p.resolve(Manifest.SUCCESS), LinkOption.NOFOLLOW_LINKS)) {
           move(p, date);
+        } else {
+          leftAlone.add(name + " (no " + Manifest.SUCCESS + " inside: not a publication to put back)");
         }
       }
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(output, STAGING_PREFIX + "*")) {
       for (Path p : ds) {
-        Folders.deleteTree(p);
+        String not = notOurs(p, STAGING_NAME.matcher(p.getFileName().toString()).matches());
+        if (not != null) {
+          leftAlone.add(p.getFileName() + " (" + not + ")");
+        } else {
+          Folders.deleteTree(p);
+        }
       }
+    }
+    return leftAlone;
+  }
+
+  /** Why {@code p} is not a folder a run made (null when it is one). */
+  private static String notOurs(Path p, boolean named) {
+    if (Files.isSymbolicLink(p)) {
+      return "a symbolic link, not a folder a run made";
+    }
+    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      return "not a folder";
+    }
+    return named ? null : "not named as a run names it";
+  }
+
+  private static boolean isDate(String s) {
+    try {
+      LocalDate.parse(s);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
     }
   }
 

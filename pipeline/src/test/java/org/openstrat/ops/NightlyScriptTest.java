@@ -175,6 +175,30 @@ class NightlyScriptTest {
   }
 
   @Test
+  void retentionTouchesOnlyRealPublicationFolders() throws Exception {
+    // Planted links named like a publication and like the failed reports' folder, pointing outside.
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createFile(elsewhere.resolve("_SUCCESS"));
+    Files.writeString(elsewhere.resolve("keep.csv"), "not ours\n");
+    Path reports = Files.createDirectories(tmp.resolve("reports/20200101T000000Z-aaaaaa"));
+    Files.createDirectories(tmp.resolve("reports/20200102T000000Z-bbbbbb"));
+    publication("2026-11-01");
+    publication("2026-11-02");
+    Files.createSymbolicLink(output.resolve("2026-10-01"), elsewhere);
+    Files.createSymbolicLink(output.resolve("failed"), reports.getParent());
+
+    Result r = run(Map.of("STRAT_KEEP", "1"), input.toString());
+
+    assertThat(r.code()).isEqualTo(ExitCode.OK);
+    assertThat(elsewhere.resolve("keep.csv")).exists();
+    assertThat(reports).exists();
+    assertThat(tmp.resolve("reports/20200102T000000Z-bbbbbb")).exists();
+    assertThat(Files.isSymbolicLink(output.resolve("2026-10-01"))).isTrue();
+    assertThat(entries(output)).containsExactly("2026-10-01", "2026-11-20", "failed", "logs");
+    assertThat(r.stderr()).contains("deleted=2 (2026-11-02 2026-11-01)");
+  }
+
+  @Test
   void retentionKeepsSevenByDefault() throws Exception {
     for (int day = 1; day <= 9; day++) {
       publication(String.format("2026-11-%02d", day));

@@ -355,6 +355,47 @@ class PublishTest extends SparkTestBase {
   }
 
   @Test
+  void recoveryTouchesOnlyRealFoldersARunMade() throws IOException {
+    Path out = Files.createDirectories(tmp.resolve("planted"));
+    LocalDate d = PublishFixtures.AS_OF;
+    // Outside OUTPUT: a folder that looks like a publication, and one that looks like staging.
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createFile(elsewhere.resolve("_SUCCESS"));
+    Files.writeString(elsewhere.resolve("secret.csv"), "not strat's\n");
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    Files.writeString(other.resolve("keep.txt"), "keep\n");
+    Path replacedLink = out.resolve(".replaced-" + d + "-20250101T000000Z-abcdef");
+    Files.createSymbolicLink(replacedLink, elsewhere);
+    Path stagingLink = out.resolve(".staging-20250101T000000Z-abcdef");
+    Files.createSymbolicLink(stagingLink, other);
+    // A real aside folder of another date without _SUCCESS: not a publication to put back.
+    Path notAPublication = Files.createDirectories(out.resolve(".replaced-2025-03-01-r0"));
+    // A real one that is: put back as before.
+    Path aside = Files.createDirectories(out.resolve(".replaced-2025-02-01-r0"));
+    Files.createFile(aside.resolve("_SUCCESS"));
+    Files.createDirectories(aside.resolve("cohort"));
+
+    Publication pub = Publication.begin(out, d, "r1");
+    pub.abandon();
+
+    assertThat(out.resolve(d.toString())).as("no date folder made from a link").doesNotExist();
+    assertThat(Files.isSymbolicLink(replacedLink)).isTrue();
+    assertThat(Files.isSymbolicLink(stagingLink)).isTrue();
+    assertThat(elsewhere.resolve("secret.csv")).exists();
+    assertThat(other.resolve("keep.txt")).exists();
+    assertThat(notAPublication).exists();
+    assertThat(out.resolve("2025-02-01/_SUCCESS")).exists();
+    assertThat(pub.leftAlone()).hasSize(3)
+        .anyMatch(n -> n.startsWith(replacedLink.getFileName() + " (a symbolic link"))
+        .anyMatch(n -> n.startsWith(stagingLink.getFileName() + " (a symbolic link"))
+        .anyMatch(n -> n.startsWith(".replaced-2025-03-01-r0 (no _SUCCESS"));
+    // Nor is a date-named link taken for the previous publication.
+    Files.createSymbolicLink(out.resolve("2025-03-31"), elsewhere);
+    Files.createDirectories(elsewhere.resolve("cohort"));
+    assertThat(Previous.find(out, d)).contains(out.resolve("2025-02-01"));
+  }
+
+  @Test
   void aLiveRunsStagingIsNeverTouchedByASecondRun() throws IOException {
     Path out = tmp.resolve("two");
     LocalDate d = PublishFixtures.AS_OF;
