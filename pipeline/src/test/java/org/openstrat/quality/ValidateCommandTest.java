@@ -75,6 +75,27 @@ class ValidateCommandTest extends SparkTestBase {
   }
 
   @Test
+  void aPracticeWhoseOnlyRowIsRejectedIsListedWithoutPcn(@TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    Path out = tmp.resolve("out");
+    Fixture.full(in);
+    // D00004's only row has an impossible start date: rejected, so it has no mapping on the as-of
+    // date, and its patient P15 is set aside as PRACTICE_WITHOUT_PCN.
+    Fixture.write(in, "practices.csv", Files.readString(in.resolve("practices.csv"))
+        + "D00004,Delta,U00001,PCN One,I1,ICC One,Q1,ICP One,2020-13-01,\n");
+    Fixture.write(in, "patients.csv", Files.readString(in.resolve("patients.csv"))
+        + Fixture.fill("{P15},M,1950-05-01,D00004,2000-01-01,,,,N,N\n"));
+    Files.writeString(tmp.resolve("strat.properties"), "quality.max_reject_rate=1\n");
+    Run r = run("validate", "--input", in.toString(), "--as-of", "2025-01-01", "--output",
+        out.toString(), "--config", tmp.resolve("strat.properties").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+    String json = Files.readString(out.resolve("quality/report.json"));
+    assertThat(json)
+        .contains("\"PRACTICE_WITHOUT_PCN\":2")
+        .contains("\"practices_without_pcn\":[\"C00003\",\"D00004\"]");
+  }
+
+  @Test
   void misnamedColumnFailsAtTheHeaderWithExit4(@TempDir Path tmp) throws IOException {
     Path in = tmp.resolve("in");
     Fixture.full(in);
