@@ -25,6 +25,9 @@ import org.openstrat.quality.Reason;
  * otherwise make every later line a candidate continuation and parsing quadratic. A longer quoted
  * field is rejected as an unterminated quote.
  *
+ * <p>A blank line (empty, or only spaces and tabs) between records is skipped: it is not a row, so
+ * it is neither read nor rejected (a trailing blank line is common and harmless).
+ *
  * <p>Line numbers are physical, the header is line 1. Empty fields are null. The header line and
  * a leading BOM are consumed by {@link #readHeader}. Plain Java: no Spark, so it is unit-tested
  * directly and runs inside one Spark task per file.
@@ -126,6 +129,13 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
 
   private Record advance() {
     String first = line(0);
+    // A blank line (empty or whitespace only) between records is not a row: skipped, not
+    // rejected, and not counted; the line numbers of later records stay physical. (Inside a
+    // quoted field a blank line is part of the field: that is read below, not here.)
+    while (first != null && first.isBlank()) {
+      consume(1);
+      first = line(0);
+    }
     if (first == null) {
       return null;
     }

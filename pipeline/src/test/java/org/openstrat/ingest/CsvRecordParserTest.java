@@ -53,6 +53,16 @@ class CsvRecordParserTest {
   }
 
   @Test
+  void blankLinesAreNotRowsAndLineNumbersStayPhysical() throws IOException {
+    assertThat(parse("a,b,c\n1,2,3\n\n   \n\t\r\n4,5,6\n\n").stream().map(CsvRecordParserTest::summary))
+        .containsExactly("2:1|2|3", "6:4|5|6");
+    // A blank line inside a quoted field is part of the field.
+    assertThat(parse("a,b,c\n1,\"x\n\ny\",3\n").stream().map(CsvRecordParserTest::summary))
+        .containsExactly("2:1|x\n\ny|3");
+    assertThat(parse("a,b,c\n\n")).isEmpty();
+  }
+
+  @Test
   void shortAndLongRows() throws IOException {
     assertThat(parse("a,b,c\n1,2\n1,2,3,4\n1,2,3\n").stream().map(CsvRecordParserTest::summary))
         .containsExactly("2:SHORT_ROW", "3:LONG_ROW", "4:1|2|3");
@@ -91,12 +101,6 @@ class CsvRecordParserTest {
   void quoteInsideAnUnquotedFieldIsAnOrdinaryCharacter() throws IOException {
     assertThat(parse("a,b,c\n1,5'2\",3\n").stream().map(CsvRecordParserTest::summary))
         .containsExactly("2:1|5'2\"|3");
-  }
-
-  @Test
-  void blankLineIsAShortRow() throws IOException {
-    assertThat(parse("a,b,c\n\n1,2,3\n").stream().map(CsvRecordParserTest::summary))
-        .containsExactly("2:SHORT_ROW", "3:1|2|3");
   }
 
   @Test
