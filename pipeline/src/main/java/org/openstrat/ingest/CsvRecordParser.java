@@ -25,6 +25,10 @@ import org.openstrat.quality.Reason;
  * otherwise make every later line a candidate continuation and parsing quadratic. A longer quoted
  * field is rejected as an unterminated quote.
  *
+ * <p>A record any of whose physical lines is not valid UTF-8 ({@link Utf8Lines.Line#malformed()})
+ * is rejected as {@link Reason#INVALID_ENCODING}, first of the structure reasons, whatever else
+ * is wrong with it; its raw text has U+FFFD in place of the bad bytes.
+ *
  * <p>A blank line (empty, or only spaces and tabs) between records is skipped: it is not a row, so
  * it is neither read nor rejected (a trailing blank line is common and harmless).
  *
@@ -43,9 +47,15 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
    */
   public record Record(String[] fields, long line, String raw, Reason error) {}
 
-  private final BufferedReader in;
+  /** Where physical lines come from: a file's {@link Utf8Lines}, or a reader's lines (tests). */
+  public interface LineSource {
+    /** The next physical line, or null at the end. */
+    Utf8Lines.Line next() throws IOException;
+  }
+
+  private final LineSource in;
   private final int fieldCount;
-  private final ArrayDeque<String> pending = new ArrayDeque<>();
+  private final ArrayDeque<Utf8Lines.Line> pending = new ArrayDeque<>();
   private long nextLine; // physical line number of pending.peekFirst()
   private boolean eof;
   private Record next;
@@ -56,6 +66,18 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
    * @param firstLine the physical line number of the first line after the header (2 normally)
    */
   public CsvRecordParser(BufferedReader in, int fieldCount, long firstLine) {
+    this(() -> {
+      String l = in.readLine();
+      return l == null ? null : new Utf8Lines.Line(l, false);
+    }, fieldCount, firstLine);
+  }
+
+  /**
+   * @param in the file's lines, positioned after the header line
+   * @param fieldCount the header's field count
+   * @param firstLine the physical line number of the first line after the header (2 normally)
+   */
+  public CsvRecordParser(LineSource in, int fieldCount, long firstLine) {
     this.in = in;
     this.fieldCount = fieldCount;
     this.nextLine = firstLine;
@@ -64,9 +86,11 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
   /** Reads the header line (BOM stripped) and splits it; null if the file is empty. */
   public static List<String> readHeader(BufferedReader in) throws IOException {
     String h = in.readLine();
-    if (h == null) {
-      return null;
-    }
+    return h == null ? null : splitHeader(h);
+  }
+
+  /** Splits a header line (BOM stripped, names trimmed). */
+  public static List<String> splitHeader(String h) {
     if (!h.isEmpty() && h.charAt(0) == '\uFEFF') {
       h = h.substring(1);
     }
@@ -98,10 +122,10 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
     return r;
   }
 
-  private String line(int i) {
+  private Utf8Lines.Line line(int i) {
     while (pending.size() <= i && !eof) {
       try {
-        String l = in.readLine();
+        Utf8Lines.Line l = in.next();
         if (l == null) {
           eof = true;
         } else {
@@ -119,7 +143,7 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
       return pending.peekFirst();
     }
     int k = 0;
-    for (String s : pending) {
+    for (Utf8Lines.Line s : pending) {
       if (k++ == i) {
         return s;
       }
@@ -128,17 +152,18 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
   }
 
   private Record advance() {
-    String first = line(0);
+    Utf8Lines.Line firstLine = line(0);
     // A blank line (empty or whitespace only) between records is not a row: skipped, not
     // rejected, and not counted; the line numbers of later records stay physical. (Inside a
     // quoted field a blank line is part of the field: that is read below, not here.)
-    while (first != null && first.isBlank()) {
+    while (firstLine != null && !firstLine.malformed() && firstLine.text().isBlank()) {
       consume(1);
-      first = line(0);
+      firstLine = line(0);
     }
-    if (first == null) {
+    if (firstLine == null) {
       return null;
     }
+    String first = firstLine.text();
     long lineNo = nextLine;
     State st = new State();
     st.feed(first);
@@ -146,6 +171,9 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
       st.endField();
       consume(1);
       int n = st.fields.size();
+      if (firstLine.malformed()) {
+        return new Record(null, lineNo, first, Reason.INVALID_ENCODING);
+      }
       if (n == fieldCount) {
         return new Record(st.fields.toArray(new String[0]), lineNo, first, null);
       }
@@ -153,19 +181,23 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
     }
     // A quote is open at the end of the first line: try to close it on a later line.
     StringBuilder raw = new StringBuilder(first);
+    boolean malformed = firstLine.malformed();
     for (int i = 1; i < MAX_RECORD_LINES; i++) {
-      String l = line(i);
+      Utf8Lines.Line l = line(i);
       if (l == null) {
         break;
       }
       st.newline();
-      st.feed(l);
-      raw.append('\n').append(l);
+      st.feed(l.text());
+      raw.append('\n').append(l.text());
+      malformed |= l.malformed();
       if (!st.inQuotes) {
         st.endField();
         if (st.fields.size() == fieldCount) {
           consume(i + 1);
-          return new Record(st.fields.toArray(new String[0]), lineNo, raw.toString(), null);
+          return malformed
+              ? new Record(null, lineNo, raw.toString(), Reason.INVALID_ENCODING)
+              : new Record(st.fields.toArray(new String[0]), lineNo, raw.toString(), null);
         }
         break;
       }
@@ -174,7 +206,8 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
       }
     }
     consume(1);
-    return new Record(null, lineNo, first, Reason.UNTERMINATED_QUOTE);
+    return new Record(null, lineNo, first,
+        firstLine.malformed() ? Reason.INVALID_ENCODING : Reason.UNTERMINATED_QUOTE);
   }
 
   private void consume(int lines) {

@@ -8,6 +8,7 @@ package org.openstrat.quality;
  */
 public enum Reason {
   // 1. Structure (CSV only)
+  INVALID_ENCODING("a line is not valid UTF-8 text (a byte of another encoding)", true),
   SHORT_ROW("fewer fields than the header", true),
   LONG_ROW("more fields than the header", true),
   UNTERMINATED_QUOTE("a quoted field is never closed", true),

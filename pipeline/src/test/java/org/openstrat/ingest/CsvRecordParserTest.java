@@ -62,6 +62,49 @@ class CsvRecordParserTest {
     assertThat(parse("a,b,c\n\n")).isEmpty();
   }
 
+  /** Parses bytes through {@link Utf8Lines} with a tiny buffer, so lines cross buffer ends. */
+  private static List<CsvRecordParser.Record> parseBytes(byte[] csv, int buffer) throws IOException {
+    Utf8Lines lines = new Utf8Lines(new java.io.ByteArrayInputStream(csv), buffer);
+    List<String> header = CsvRecordParser.splitHeader(lines.next().text());
+    List<CsvRecordParser.Record> out = new ArrayList<>();
+    new CsvRecordParser(lines::next, header.size(), 2).forEachRemaining(out::add);
+    return out;
+  }
+
+  private static byte[] bytes(Object... parts) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    for (Object p : parts) {
+      if (p instanceof String str) {
+        b.writeBytes(str.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } else {
+        b.write((Integer) p);
+      }
+    }
+    return b.toByteArray();
+  }
+
+  @Test
+  void aByteThatIsNotUtf8RejectsItsRowWhereverItFalls() throws IOException {
+    StringBuilder middle = new StringBuilder();
+    for (int i = 0; i < 3000; i++) { // about 20 KB: well past any one buffer
+      middle.append(i).append(",x,y\n");
+    }
+    // 0xE9 is e-acute in Latin-1 / Windows-1252: the usual stray byte.
+    byte[] csv = bytes("\uFEFFa,b,c\n", "Caf", 0xE9, ",1,2\n", middle.toString(), "Jos", 0xE9, ",3,4\n",
+        "Jos\u00e9 \uD83D\uDE00,5,6\r\n", "\"multi\nli", 0xFF, "ne\",7,8\n", "9,9,9");
+    for (int buffer : new int[] {7, 64, 1 << 16}) {
+      List<CsvRecordParser.Record> rs = parseBytes(csv, buffer);
+      assertThat(rs).as("buffer %d", buffer).hasSize(3000 + 5);
+      assertThat(summary(rs.get(0))).isEqualTo("2:INVALID_ENCODING");
+      assertThat(rs.get(0).raw()).isEqualTo("Caf\uFFFD,1,2");
+      assertThat(summary(rs.get(1))).isEqualTo("3:0|x|y");
+      assertThat(summary(rs.get(3001))).isEqualTo("3003:INVALID_ENCODING");
+      assertThat(summary(rs.get(3002))).as("valid multi-byte text, CRLF").isEqualTo("3004:Jos\u00e9 \uD83D\uDE00|5|6");
+      assertThat(summary(rs.get(3003))).as("a quoted record is rejected whole").isEqualTo("3005:INVALID_ENCODING");
+      assertThat(summary(rs.get(3004))).isEqualTo("3007:9|9|9");
+    }
+  }
+
   @Test
   void shortAndLongRows() throws IOException {
     assertThat(parse("a,b,c\n1,2\n1,2,3,4\n1,2,3\n").stream().map(CsvRecordParserTest::summary))

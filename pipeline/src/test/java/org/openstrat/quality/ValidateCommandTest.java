@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,6 +94,34 @@ class ValidateCommandTest extends SparkTestBase {
     assertThat(json)
         .contains("\"PRACTICE_WITHOUT_PCN\":2")
         .contains("\"practices_without_pcn\":[\"C00003\",\"D00004\"]");
+  }
+
+  @Test
+  void badBytesAreRowsRejectedAsInvalidEncodingAndCounted(@TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    Path out = tmp.resolve("out");
+    Fixture.full(in);
+    // One bad byte in the first row, one some 40 KB into the file, both in free-text-free rows.
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes("nhs_number,event_date,snomed_code,numeric_value\n".getBytes(StandardCharsets.UTF_8));
+    b.writeBytes(Fixture.fill("{P1},2024-06-01,73211009,1\n").replace(",1\n", ",\u00b11\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    for (int i = 0; i < 1200; i++) {
+      b.writeBytes(Fixture.fill("{P1},2024-06-01,73211009," + i + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    b.writeBytes(Fixture.fill("{P2},2024-06-01,73211009,\u00b12\n").getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(in.resolve("gp_events.csv"), b.toByteArray());
+    Files.writeString(tmp.resolve("strat.properties"), "quality.max_reject_rate=1\n");
+    Run r = run("validate", "--input", in.toString(), "--as-of", "2025-01-01", "--output",
+        out.toString(), "--config", tmp.resolve("strat.properties").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+    String json = Files.readString(out.resolve("quality/report.json"));
+    assertThat(json).contains("\"gp_events\":{\"files\":[\"gp_events.csv\"],\"rows_read\":1202,")
+        .contains("\"INVALID_ENCODING\":2");
+    List<String> lines = spark().read().parquet(out.resolve("quality/rejected/gp_events").toString())
+        .where("reason = 'INVALID_ENCODING'").orderBy("line").select("line").collectAsList().stream()
+        .map(x -> x.get(0).toString()).toList();
+    assertThat(lines).containsExactly("2", "1203");
   }
 
   @Test
