@@ -29,6 +29,10 @@ import org.openstrat.quality.Reason;
  * is rejected as {@link Reason#INVALID_ENCODING}, first of the structure reasons, whatever else
  * is wrong with it; its raw text has U+FFFD in place of the bad bytes.
  *
+ * <p>A physical line longer than {@link Utf8Lines#MAX_LINE_BYTES} is cut there (memory stays
+ * bounded) and its record rejected as {@link Reason#FIELD_TOO_LONG}: such a line must hold a field
+ * over the maximum. Shorter fields over the maximum are found by the field checks.
+ *
  * <p>A blank line (empty, or only spaces and tabs) between records is skipped: it is not a row, so
  * it is neither read nor rejected (a trailing blank line is common and harmless).
  *
@@ -174,6 +178,9 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
       if (firstLine.malformed()) {
         return new Record(null, lineNo, first, Reason.INVALID_ENCODING);
       }
+      if (firstLine.tooLong()) {
+        return new Record(null, lineNo, first, Reason.FIELD_TOO_LONG);
+      }
       if (n == fieldCount) {
         return new Record(st.fields.toArray(new String[0]), lineNo, first, null);
       }
@@ -182,6 +189,7 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
     // A quote is open at the end of the first line: try to close it on a later line.
     StringBuilder raw = new StringBuilder(first);
     boolean malformed = firstLine.malformed();
+    boolean tooLong = firstLine.tooLong();
     for (int i = 1; i < MAX_RECORD_LINES; i++) {
       Utf8Lines.Line l = line(i);
       if (l == null) {
@@ -191,13 +199,16 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
       st.feed(l.text());
       raw.append('\n').append(l.text());
       malformed |= l.malformed();
+      tooLong |= l.tooLong();
       if (!st.inQuotes) {
         st.endField();
         if (st.fields.size() == fieldCount) {
           consume(i + 1);
-          return malformed
-              ? new Record(null, lineNo, raw.toString(), Reason.INVALID_ENCODING)
-              : new Record(st.fields.toArray(new String[0]), lineNo, raw.toString(), null);
+          if (malformed || tooLong) {
+            return new Record(null, lineNo, raw.toString(),
+                malformed ? Reason.INVALID_ENCODING : Reason.FIELD_TOO_LONG);
+          }
+          return new Record(st.fields.toArray(new String[0]), lineNo, raw.toString(), null);
         }
         break;
       }
@@ -207,7 +218,8 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
     }
     consume(1);
     return new Record(null, lineNo, first,
-        firstLine.malformed() ? Reason.INVALID_ENCODING : Reason.UNTERMINATED_QUOTE);
+        firstLine.malformed() ? Reason.INVALID_ENCODING
+            : firstLine.tooLong() ? Reason.FIELD_TOO_LONG : Reason.UNTERMINATED_QUOTE);
   }
 
   private void consume(int lines) {

@@ -23,8 +23,22 @@ import java.util.Arrays;
  */
 public final class Utf8Lines implements Closeable {
 
-  /** One physical line: its text, and whether its bytes were not valid UTF-8. */
-  public record Line(String text, boolean malformed) {}
+  /**
+   * One physical line: its text, whether its bytes were not valid UTF-8, and whether it was longer
+   * than {@link #MAX_LINE_BYTES} (then only its first {@code MAX_LINE_BYTES} are kept).
+   */
+  public record Line(String text, boolean malformed, boolean tooLong) {
+    public Line(String text, boolean malformed) {
+      this(text, malformed, false);
+    }
+  }
+
+  /**
+   * The longest physical line kept whole, 1 MiB: far above any valid row (every field is at most
+   * {@code Checks.MAX_FIELD_CHARS} characters), and a bound on memory when a file has no line ends
+   * (binary data, a runaway field).
+   */
+  public static final int MAX_LINE_BYTES = 1 << 20;
 
   private final InputStream in;
   private final byte[] buf;
@@ -44,9 +58,17 @@ public final class Utf8Lines implements Closeable {
   }
 
   Utf8Lines(InputStream in, int bufferSize) {
+    this(in, bufferSize, MAX_LINE_BYTES);
+  }
+
+  Utf8Lines(InputStream in, int bufferSize, int maxLineBytes) {
     this.in = in;
     this.buf = new byte[bufferSize];
+    this.maxLineBytes = maxLineBytes;
   }
+
+  private final int maxLineBytes;
+  private boolean cut;
 
   /** The next line without its line end, or null at the end of the file. */
   public Line next() throws IOException {
@@ -60,6 +82,7 @@ public final class Utf8Lines implements Closeable {
       skipLf = false;
     }
     accLen = 0;
+    cut = false;
     boolean nonAscii = false;
     boolean read = false;
     while (true) {
@@ -79,7 +102,7 @@ public final class Utf8Lines implements Closeable {
       if (pos < lim) {
         byte end = buf[pos++];
         skipLf = end == '\r';
-        if (accLen == 0) {
+        if (accLen == 0 && pos - 1 - start <= maxLineBytes) {
           return decode(buf, start, pos - 1 - start, nonAscii);
         }
         append(start, pos - 1 - start);
@@ -90,6 +113,10 @@ public final class Utf8Lines implements Closeable {
   }
 
   private Line decode(byte[] b, int off, int len, boolean nonAscii) {
+    if (cut) {
+      // Cut short, perhaps inside a character: decoded leniently, the length is what matters.
+      return new Line(new String(b, off, len, StandardCharsets.UTF_8), false, true);
+    }
     if (!nonAscii) {
       return new Line(new String(b, off, len, StandardCharsets.ISO_8859_1), false);
     }
@@ -100,7 +127,12 @@ public final class Utf8Lines implements Closeable {
     }
   }
 
+  /** Adds bytes of the current line, up to the line cap; beyond it they are dropped. */
   private void append(int start, int len) {
+    if (accLen + len > maxLineBytes) {
+      cut = true;
+      len = Math.max(0, maxLineBytes - accLen);
+    }
     if (accLen + len > acc.length) {
       acc = Arrays.copyOf(acc, Math.max(acc.length * 2, accLen + len));
     }

@@ -106,6 +106,18 @@ class CsvRecordParserTest {
   }
 
   @Test
+  void aLineOverTheCapIsCutAndItsRecordRejected() throws IOException {
+    Utf8Lines lines = new Utf8Lines(new java.io.ByteArrayInputStream(
+        bytes("a,b,c\n1,2,3\n", "x".repeat(100), ",2,3\n4,\"", "y".repeat(100), "\",6\n7,8,9\n")), 16, 50);
+    List<String> header = CsvRecordParser.splitHeader(lines.next().text());
+    List<CsvRecordParser.Record> out = new ArrayList<>();
+    new CsvRecordParser(lines::next, header.size(), 2).forEachRemaining(out::add);
+    assertThat(out.stream().map(CsvRecordParserTest::summary))
+        .containsExactly("2:1|2|3", "3:FIELD_TOO_LONG", "4:FIELD_TOO_LONG", "5:7|8|9");
+    assertThat(out.get(1).raw()).hasSize(50);
+  }
+
+  @Test
   void shortAndLongRows() throws IOException {
     assertThat(parse("a,b,c\n1,2\n1,2,3,4\n1,2,3\n").stream().map(CsvRecordParserTest::summary))
         .containsExactly("2:SHORT_ROW", "3:LONG_ROW", "4:1|2|3");

@@ -14,7 +14,12 @@ import org.openstrat.cli.ExitCode;
 import org.openstrat.cli.StratException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.LocalDate;
+import org.openstrat.quality.Checks;
 import org.openstrat.quality.FixtureAccess;
+import org.openstrat.quality.QualityConfig;
+import org.openstrat.quality.Validate;
+import org.openstrat.quality.Validated;
 import org.openstrat.testing.SparkTestBase;
 
 /** What ingest makes of the text of a CSV extract: blank lines, encodings, compression, sizes. */
@@ -167,6 +172,28 @@ class IngestTextTest extends SparkTestBase {
     assertThat(se).as("a StratException in %s", t).isNotNull();
     assertThat(se.exitCode()).isEqualTo(ExitCode.INPUT);
     assertThat(se.getMessage()).startsWith("Cannot read practices.csv.gz after line ");
+  }
+
+  @Test
+  void aFieldOverTheMaximumLengthRejectsItsRow(@TempDir Path dir) throws IOException {
+    FixtureAccess.full(dir);
+    String name1000 = "N".repeat(Checks.MAX_FIELD_CHARS);
+    Files.writeString(dir.resolve("practices.csv"), PRACTICES_HEADER
+        + practice(1).replace("Practice 1", name1000) // line 2: at the maximum, accepted
+        + practice(2).replace("Practice 2", name1000 + "N") // line 3: one over
+        + practice(3).replace("Practice 3", "\"" + "N".repeat(1_000_000) + "\"") // line 4: 1 MB
+        + practice(4).replace("Practice 4", "N".repeat(2 * Utf8Lines.MAX_LINE_BYTES)) // 5: cut
+        + practice(5), StandardCharsets.UTF_8);
+    RawExtracts raw = Ingest.read(spark(), dir);
+    Validated v = Validate.apply(raw, LocalDate.of(2025, 1, 1), LocalDate.of(2025, 3, 31),
+        QualityConfig.defaults());
+    Map<Long, String> reasons = new java.util.TreeMap<>();
+    for (Row r : v.rejected().where("extract = 'practices'").collectAsList()) {
+      reasons.put(r.getLong(3), r.getString(1));
+    }
+    assertThat(reasons).containsExactly(Map.entry(3L, "FIELD_TOO_LONG"), Map.entry(4L, "FIELD_TOO_LONG"),
+        Map.entry(5L, "FIELD_TOO_LONG"));
+    assertThat(v.accepted().get(Extract.PRACTICES).count()).isEqualTo(2);
   }
 
   /** Every raw row of an extract as text, sorted by line. */
