@@ -119,17 +119,17 @@ public final class RunCommand implements Callable<Integer> {
     }
     RuleSet rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
     Optional<Pseudonymiser> key = Pseudonymiser.resolve(keyFile, System.getenv());
-    if (!Files.isDirectory(input)) {
-      throw StratException.input("Cannot read input " + input + ": no such folder");
-    }
+    Ingest.checkInputFolder(input);
     LocalDate extract = extractDate != null ? extractDate : Ingest.extractDate(input);
     if (extract == null) {
       throw StratException.input(
-          "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE) + ": no extract_date (give --extract-date)");
+          "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
+              + ": no extract_date=yyyy-MM-dd in it (or no such file); add it, or give --extract-date");
     }
     LocalDate scoreDate = asOf != null ? asOf : extract;
     if (scoreDate.isAfter(extract)) {
-      throw new StratException(ExitCode.USAGE, "--as-of " + scoreDate + " is after the extract date " + extract);
+      throw new StratException(ExitCode.USAGE, "--as-of " + scoreDate + " is after the extract date "
+          + extract + "; give a date on or before it (a run cannot score data it does not have)");
     }
     String runId =
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC).format(started)

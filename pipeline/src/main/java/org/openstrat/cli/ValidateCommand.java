@@ -16,6 +16,7 @@ import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.ingest.RawExtracts;
+import org.openstrat.publish.OutputLock;
 import org.openstrat.quality.Population;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.quality.QualityReport;
@@ -75,6 +76,8 @@ public final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Settings settings = config == null ? Settings.empty() : Settings.load(config);
     QualityConfig cfg = QualityConfig.from(settings);
+    Ingest.checkInputFolder(input);
+    OutputLock.checkCanWrite(output);
     SparkSession spark = SparkSessions.getOrCreate("strat validate");
     Path work = scratch(output);
     Result r;
@@ -152,7 +155,7 @@ public final class ValidateCommand implements Callable<Integer> {
     if (extractDate == null) {
       throw StratException.input(
           "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
-              + ": no extract_date (give --extract-date)");
+              + ": no extract_date=yyyy-MM-dd in it (or no such file); add it, or give --extract-date");
     }
     LocalDate scoreDate = asOf != null ? asOf : extractDate;
     progress.printf(

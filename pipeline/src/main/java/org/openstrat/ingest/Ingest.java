@@ -46,6 +46,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.openstrat.cli.StratException;
+import org.openstrat.util.IoErrors;
 
 /**
  * Reads an input folder of contract-v1 extracts (docs/data-contract.md) into raw string Datasets.
@@ -106,9 +107,7 @@ public final class Ingest {
    *     mixing CSV and Parquet parts
    */
   public static RawExtracts read(SparkSession spark, Path inputDir, Set<Extract> required) {
-    if (!Files.isDirectory(inputDir)) {
-      throw StratException.input("Cannot read input " + inputDir + ": no such folder");
-    }
+    checkInputFolder(inputDir);
     Map<Extract, List<Path>> files = new EnumMap<>(Extract.class);
     List<Path> ignored = new ArrayList<>();
     for (Path p : list(inputDir)) {
@@ -155,6 +154,31 @@ public final class Ingest {
         Set.of());
   }
 
+  /**
+   * Exit 4 with one line saying why unless {@code dir} is a folder this user can list and enter:
+   * checked first, so that an unreadable folder is not reported as a missing extract.properties.
+   */
+  public static void checkInputFolder(Path dir) {
+    String why = null;
+    if (!Files.exists(dir)) {
+      why = "no such folder; check --input";
+    } else if (!Files.isDirectory(dir)) {
+      why = "it is a file, not a folder; give --input the folder holding the extracts";
+    } else if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+      why = "permission denied (user " + System.getProperty("user.name")
+          + "): give it read and enter (r-x) access, e.g. through the folder's group";
+    } else {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.findFirst();
+      } catch (IOException e) {
+        why = IoErrors.cannotRead(e);
+      }
+    }
+    if (why != null) {
+      throw StratException.input("Cannot read input folder " + dir + ": " + why);
+    }
+  }
+
   /** {@code extract_date} from {@code extract.properties}, or null if absent. Exit 4 if garbled. */
   public static LocalDate extractDate(Path inputDir) {
     Path f = inputDir.resolve(PROPERTIES_FILE);
@@ -165,7 +189,7 @@ public final class Ingest {
     try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException e) {
-      throw StratException.input("Cannot read " + f + ": " + e.getMessage());
+      throw StratException.input("Cannot read " + f + ": " + IoErrors.cannotRead(e));
     }
     String v = p.getProperty("extract_date");
     if (v == null || v.isBlank()) {
@@ -219,7 +243,7 @@ public final class Ingest {
       in.reset();
       header = new Utf8Lines(in).next();
     } catch (IOException ex) {
-      throw StratException.input("Cannot read " + rel + ": " + ex.getMessage());
+      throw StratException.input("Cannot read " + rel + ": " + IoErrors.cannotRead(ex));
     }
     if (header == null) {
       throw StratException.input("Cannot read " + rel + ": empty file, no header line");
@@ -334,7 +358,7 @@ public final class Ingest {
       lines = new Utf8Lines(decompressed(fs.open(hp, 1 << 20), rel), 1 << 20);
       lines.next(); // the header, checked on the driver
     } catch (IOException ex) {
-      throw StratException.input("Cannot read " + rel + ": " + ex.getMessage());
+      throw StratException.input("Cannot read " + rel + ": " + IoErrors.cannotRead(ex));
     }
     CsvRecordParser parser = new CsvRecordParser(lines::next, ncols, 2);
     return new Iterator<>() {
@@ -349,7 +373,7 @@ public final class Ingest {
         } catch (UncheckedIOException ex) {
           // A read error part-way (a truncated .gz, a file changed under the run): one line, exit 4.
           throw StratException.input("Cannot read " + rel + " after line " + line + ": "
-              + ex.getCause().getMessage());
+              + IoErrors.reason(ex.getCause()));
         }
         if (!h && !closed) {
           closed = true;
@@ -452,7 +476,7 @@ public final class Ingest {
       try {
         n += Files.size(f);
       } catch (IOException e) {
-        throw StratException.input("Cannot read " + f + ": " + e.getMessage());
+        throw StratException.input("Cannot read " + f + ": " + IoErrors.cannotRead(e));
       }
     }
     return n;
@@ -524,7 +548,7 @@ public final class Ingest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.sorted().toList();
     } catch (IOException e) {
-      throw StratException.input("Cannot read input " + dir + ": " + e.getMessage());
+      throw StratException.input("Cannot read input folder " + dir + ": " + IoErrors.cannotRead(e));
     }
   }
 

@@ -7,7 +7,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.openstrat.cli.ExitCode;
 import org.openstrat.cli.StratException;
+import org.openstrat.util.IoErrors;
 
 /**
  * The one-writer lock of an output folder: an exclusive lock on {@code OUTPUT/.lock}, held by
@@ -54,8 +54,8 @@ public final class OutputLock implements AutoCloseable {
   public static OutputLock acquire(Path output) {
     Path file = output.resolve(FILE);
     FileChannel ch;
+    checkWritable(output);
     try {
-      Files.createDirectories(output);
       ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
     } catch (IOException e) {
@@ -90,20 +90,49 @@ public final class OutputLock implements AutoCloseable {
   }
 
   /**
+   * Creates {@code output} if needed and checks this user can write in it; exit 3 saying why if
+   * not.
+   */
+  static void checkWritable(Path output) {
+    try {
+      Files.createDirectories(output);
+    } catch (IOException e) {
+      throw cannotWrite(output, e);
+    }
+    if (!Files.isWritable(output) || !Files.isExecutable(output)) {
+      throw cannotWrite(output, new AccessDeniedException(output.toString()));
+    }
+  }
+
+  /**
+   * Checks, creating nothing, that {@code output} could be written: it is a folder this user can
+   * write, or the nearest part of its path that exists is one. Exit 3 saying why if not (for
+   * commands that write there without the lock, e.g. strat validate, before any work).
+   */
+  public static void checkCanWrite(Path output) {
+    Path p = output.toAbsolutePath();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      return;
+    }
+    if (!Files.isDirectory(p)) {
+      throw cannotWrite(output, new java.nio.file.NotDirectoryException(p.toString()));
+    }
+    if (!Files.isWritable(p) || !Files.isExecutable(p)) {
+      throw cannotWrite(output, new AccessDeniedException(p.toString()));
+    }
+  }
+
+  /**
    * The one-line failure for an output folder this user cannot create or write: what is wrong and
-   * what to do. Exit 3.
+   * what to do. Exit 3: a wrong --output is a configuration problem (scripts/nightly says the same).
    */
   static StratException cannotWrite(Path output, IOException e) {
-    String why;
+    String why = IoErrors.reason(e);
     if (e instanceof AccessDeniedException) {
-      why = "permission denied";
-    } else if (e instanceof java.nio.file.FileAlreadyExistsException
-        || e instanceof java.nio.file.NotDirectoryException) {
-      why = "a file, not a folder, is in the way";
-    } else if (e instanceof FileSystemException fse && fse.getReason() != null) {
-      why = fse.getReason().toLowerCase(java.util.Locale.ROOT);
-    } else {
-      why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      why += " (user " + System.getProperty("user.name") + ")";
     }
     return new StratException(ExitCode.CONFIG,
         "Cannot write to output folder " + output + ": " + why

@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openstrat.cli.StratException;
 import org.openstrat.util.Folders;
+import org.openstrat.util.IoErrors;
 
 /**
  * One publication of OUTPUT/AS_OF, made visible in one step like a table-format commit.
@@ -107,7 +108,7 @@ public final class Publication {
       Folders.createRestricted(output.resolve(STAGING_PREFIX + runId + ".work"));
       return new Publication(output, staging, output.resolve(asOf.toString()), runId, own, leftAlone);
     } catch (IOException e) {
-      throw StratException.publish("Cannot create the staging folder under " + output + ": " + e.getMessage());
+      throw StratException.publish("Cannot create the staging folder under " + output + ": " + IoErrors.reason(e));
     }
   }
 
@@ -150,7 +151,7 @@ public final class Publication {
       Folders.deleteTree(aside);
       Folders.deleteQuietly(work());
     } catch (IOException e) {
-      throw StratException.publish("Cannot move the staged output into " + target + ": " + e.getMessage());
+      throw StratException.publish("Cannot move the staged output into " + target + ": " + IoErrors.reason(e));
     } finally {
       releaseOwnLock();
     }

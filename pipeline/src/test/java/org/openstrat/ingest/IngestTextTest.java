@@ -196,6 +196,16 @@ class IngestTextTest extends SparkTestBase {
     assertThat(v.accepted().get(Extract.PRACTICES).count()).isEqualTo(2);
   }
 
+  @Test
+  void aFileThatCannotBeOpenedSaysWhyNotJustItsPath(@TempDir Path dir) throws IOException {
+    FixtureAccess.full(dir);
+    Files.delete(dir.resolve("practices.csv"));
+    Files.createSymbolicLink(dir.resolve("practices.csv"), dir.resolve("gone.csv")); // dangling
+    assertThatThrownBy(() -> Ingest.read(spark(), dir))
+        .isInstanceOfSatisfying(StratException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INPUT))
+        .hasMessage("Cannot read practices.csv: no such file or folder");
+  }
+
   /** Every raw row of an extract as text, sorted by line. */
   private static List<String> rows(RawExtracts raw, Extract e) {
     return raw.raw().get(e).orderBy(Ingest.LINE).collectAsList().stream().map(Row::toString).toList();

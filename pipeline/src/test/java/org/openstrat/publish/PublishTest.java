@@ -396,6 +396,16 @@ class PublishTest extends SparkTestBase {
   }
 
   @Test
+  void anOutputFolderThisUserCannotWriteSaysWhyAndWhatToDo() {
+    // Root writes anywhere, so the permission case is built from the exception Java raises.
+    StratException e = OutputLock.cannotWrite(Path.of("/data/out"),
+        new java.nio.file.AccessDeniedException("/data/out"));
+    assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
+    assertThat(e.getMessage()).isEqualTo("Cannot write to output folder /data/out: permission denied (user "
+        + System.getProperty("user.name") + "); give --output a folder this user can create and write");
+  }
+
+  @Test
   void aLiveRunsStagingIsNeverTouchedByASecondRun() throws IOException {
     Path out = tmp.resolve("two");
     LocalDate d = PublishFixtures.AS_OF;
