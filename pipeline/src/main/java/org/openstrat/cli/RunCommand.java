@@ -113,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
     Settings settings = config == null ? Settings.empty() : Settings.load(config);
     QualityConfig qc = QualityConfig.from(settings);
     CohortConfig cc = CohortConfig.from(settings);
+    cc.checkFilters(Scores.SCHEMA); // needs no data: a bad filter fails before ingest
     if (!settings.unusedKeys().isEmpty()) {
       throw StratException.config(
           "Config " + settings.source() + ": unknown key(s) " + settings.unusedKeys());

@@ -97,4 +97,30 @@ class StratCliTest {
         ExitCode.USAGE, "is after the extract date", "give a date on or before it");
     assertThat(tmp.resolve("o")).doesNotExist();
   }
+
+  @Test
+  void aBadCohortFilterFailsBeforeAnyExtractIsRead(@TempDir Path tmp) throws IOException {
+    // An input folder that would itself fail (exit 4: no extracts): a config error must come first.
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("extract.properties"), "extract_date=2025-03-31\n");
+    Path out = tmp.resolve("out");
+    String[][] cases = {
+      {"cohort.frail.filter=frailty = severe", "Config cohort.frail.filter: unknown column 'frailty'"},
+      {"cohort.frail.filter=age >=", "Config cohort.frail.filter: expected a value for age but the filter ended"},
+      {"cohort.frail.filter=age >= old", "'old' is not a valid int for age"},
+      {"cohort.frail.filter=efi_category = severe and", "expected a column name but the filter ended"},
+      {"quality.max_reject_rate=2", "quality.max_reject_rate"},
+    };
+    for (String[] c : cases) {
+      Path config = Files.writeString(tmp.resolve("run.properties"), c[0] + "\n");
+      Run r = run("run", "--input", in.toString(), "--output", out.toString(), "--config", config.toString());
+      oneLine(r, ExitCode.CONFIG, c[1]);
+      assertThat(out).as(c[0]).doesNotExist(); // no lock, no staging, no quality/
+    }
+    // The same folder with a good filter gets as far as the input, and fails there.
+    SparkTestBase.spark(); // the run then uses the shared test session, not one of its own
+    Path config = Files.writeString(tmp.resolve("run.properties"), "cohort.frail.filter=efi_category = severe and age >= 65\n");
+    oneLine(run("run", "--input", in.toString(), "--output", out.toString(), "--config", config.toString()),
+        ExitCode.INPUT, "required extract");
+  }
 }
