@@ -11,15 +11,21 @@ public final class ExitCode {
   public static final int INTERNAL = 1;
   /** The command line was wrong (unknown option, missing value). Usage goes to stderr. */
   public static final int USAGE = 2;
-  /** A configuration or rule file is missing, malformed or fails its checksum. */
+  /**
+   * A configuration or rule file is missing, malformed or fails its checksum; or the output folder
+   * cannot be created or written.
+   */
   public static final int CONFIG = 3;
-  /** An input extract is missing, unreadable, or has a wrong header. */
+  /** The input folder or an extract is missing or unreadable, not text, or has a wrong header. */
   public static final int INPUT = 4;
   /** A data-quality threshold (reject rate, linkage, required extract) was breached. */
   public static final int QUALITY = 5;
   /** The staged output failed its pre-publication checks; nothing was published. */
   public static final int PUBLISH = 6;
-  /** Another run holds the lock (scripts/nightly). */
+  /**
+   * Another run holds the lock: {@code OUTPUT/.lock}, held by every {@code strat run}, or
+   * scripts/nightly's {@code OUTPUT/.nightly.lock}. Nothing was touched.
+   */
   public static final int LOCKED = 7;
 
   private ExitCode() {}

@@ -29,16 +29,19 @@ import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.publish.Manifest;
+import org.openstrat.publish.OutputLock;
 import org.openstrat.publish.Progress;
 import org.openstrat.publish.Pseudonymiser;
 import org.openstrat.publish.Publication;
 import org.openstrat.publish.Publisher;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.quality.QualityReport;
+import org.openstrat.quality.QualityWriter;
 import org.openstrat.quality.Reason;
 import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;
+import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,7 +69,8 @@ import picocli.CommandLine.Spec;
       "  STRAT_PSEUDO_KEY_FILE=/secure/strat.key strat run --input /data/extract --output /data/strat \\",
       "      --as-of 2025-03-31 --config strat.properties",
       "",
-      "Exit codes: 3 config/rules, 4 input, 5 quality threshold, 6 publish check (see README)."
+      "Exit codes: 3 config/rules, 4 input, 5 quality threshold, 6 publish check,",
+      "7 another run holds OUTPUT/.lock (see README)."
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -109,23 +113,24 @@ public final class RunCommand implements Callable<Integer> {
     Settings settings = config == null ? Settings.empty() : Settings.load(config);
     QualityConfig qc = QualityConfig.from(settings);
     CohortConfig cc = CohortConfig.from(settings);
+    cc.checkFilters(Scores.SCHEMA); // needs no data: a bad filter fails before ingest
     if (!settings.unusedKeys().isEmpty()) {
       throw StratException.config(
           "Config " + settings.source() + ": unknown key(s) " + settings.unusedKeys());
     }
     RuleSet rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
     Optional<Pseudonymiser> key = Pseudonymiser.resolve(keyFile, System.getenv());
-    if (!Files.isDirectory(input)) {
-      throw StratException.input("Cannot read input " + input + ": no such folder");
-    }
+    Ingest.checkInputFolder(input);
     LocalDate extract = extractDate != null ? extractDate : Ingest.extractDate(input);
     if (extract == null) {
       throw StratException.input(
-          "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE) + ": no extract_date (give --extract-date)");
+          "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
+              + ": no extract_date=yyyy-MM-dd in it (or no such file); add it, or give --extract-date");
     }
     LocalDate scoreDate = asOf != null ? asOf : extract;
     if (scoreDate.isAfter(extract)) {
-      throw new StratException(ExitCode.USAGE, "--as-of " + scoreDate + " is after the extract date " + extract);
+      throw new StratException(ExitCode.USAGE, "--as-of " + scoreDate + " is after the extract date "
+          + extract + "; give a date on or before it (a run cannot score data it does not have)");
     }
     String runId =
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC).format(started)
@@ -143,8 +148,19 @@ public final class RunCommand implements Callable<Integer> {
     m.put("admission_model", admissionModelFacts(rules));
     Progress progress = new Progress(err, m);
 
+    // Locked before Spark starts and held to the end: a second run exits 7 at once and touches
+    // nothing, and the recovery in Publication.begin cannot delete a live run's staging folder.
+    try (OutputLock lock = OutputLock.acquire(output)) {
+      return run(lock, settings, qc, cc, rules, key, extract, scoreDate, runId, m, progress, out, err);
+    }
+  }
+
+  private Integer run(OutputLock lock, Settings settings, QualityConfig qc, CohortConfig cc,
+      RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
+      String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err) {
     SparkSession spark = SparkSessions.getOrCreate("strat run");
-    Publication pub = Publication.begin(output, scoreDate, runId);
+    Publication pub = Publication.begin(lock, scoreDate, runId);
+    pub.leftAlone().forEach(n -> progress.warn("left alone in " + output + ": " + n));
     Dataset<Row> scores = null;
     try {
       long t = Progress.start();
@@ -182,7 +198,7 @@ public final class RunCommand implements Callable<Integer> {
       Publisher.Result res =
           Publisher.publish(
               new Publisher.Request(output, scoreDate, planningScores(scores, qc), deaths, cc,
-                  practiceToPcn, planningKey),
+                  practiceToPcn, planningKey, QualityWriter.REPORT_FILES),
               pub,
               progress);
       out.printf(
@@ -270,10 +286,17 @@ public final class RunCommand implements Callable<Integer> {
   /** On a quality breach nothing is published; the report is kept at OUTPUT/failed/RUNID/. */
   private void keepQualityReport(Publication pub, String runId, PrintWriter err) {
     try {
+      if (Files.isSymbolicLink(output.resolve("failed"))) {
+        err.println("strat: warning: " + output.resolve("failed")
+            + " is a symbolic link; the failed run's quality report is not kept");
+        return;
+      }
       Path failed = output.resolve("failed").resolve(runId);
       Files.createDirectories(failed);
       Files.move(pub.staging().resolve("quality"), failed.resolve("quality"),
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      // Rejected raw rows: closed to other users like a publication.
+      Folders.restrict(failed.getParent());
       err.println("strat: quality report of the failed run: " + failed.resolve("quality"));
     } catch (IOException e) {
       err.println("strat: warning: could not keep the quality report: " + e.getMessage());

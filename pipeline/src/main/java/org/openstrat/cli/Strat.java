@@ -2,6 +2,8 @@ package org.openstrat.cli;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,9 +44,24 @@ public final class Strat implements Runnable {
     for (Object sub : Subcommands.all()) {
       cl.addSubcommand(sub);
     }
+    // After the subcommands: a converter reaches the commands present when it is registered.
+    cl.registerConverter(LocalDate.class, Strat::date);
     cl.setExecutionExceptionHandler(new ExceptionHandler());
     cl.setParameterExceptionHandler(Strat::usageError);
     return cl;
+  }
+
+  /**
+   * Dates on the command line: ISO yyyy-MM-dd. The default conversion's message names Java
+   * classes ({@code java.time.format.DateTimeParseException: Text ... could not be parsed}).
+   */
+  static LocalDate date(String s) {
+    try {
+      return LocalDate.parse(s.trim());
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException(
+          "'" + s + "' is not a date: give yyyy-MM-dd, e.g. 2025-03-31");
+    }
   }
 
   /** Runs the command line and returns its exit code (tests call this; main exits with it). */
@@ -59,6 +76,12 @@ public final class Strat implements Runnable {
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
     PrintWriter err = cl.getErr();
+    if (e.getCause() instanceof CommandLine.TypeConversionException) {
+      // A bad value: one line saying which and what to give; the whole usage would bury it.
+      err.println("strat: " + e.getMessage() + " (see: strat " + cl.getCommandName() + " --help)");
+      err.flush();
+      return ExitCode.USAGE;
+    }
     err.println("strat: " + e.getMessage());
     cl.usage(err);
     return ExitCode.USAGE;

@@ -16,6 +16,7 @@ import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.ingest.RawExtracts;
+import org.openstrat.publish.OutputLock;
 import org.openstrat.quality.Population;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.quality.QualityReport;
@@ -75,6 +76,8 @@ public final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Settings settings = config == null ? Settings.empty() : Settings.load(config);
     QualityConfig cfg = QualityConfig.from(settings);
+    Ingest.checkInputFolder(input);
+    OutputLock.checkCanWrite(output);
     SparkSession spark = SparkSessions.getOrCreate("strat validate");
     Path work = scratch(output);
     Result r;
@@ -83,6 +86,7 @@ public final class ValidateCommand implements Callable<Integer> {
     } finally {
       Folders.deleteQuietly(work);
     }
+    restrict(QualityWriter.qualityDir(output));
     long read = 0;
     long accepted = 0;
     for (QualityReport.ExtractCounts c : r.report().extracts().values()) {
@@ -101,6 +105,15 @@ public final class ValidateCommand implements Callable<Integer> {
     out.flush();
     failOnBreach(r.report());
     return ExitCode.OK;
+  }
+
+  /** quality/ holds rejected raw rows: folders 0750, files 0640 (docs/operations.md). */
+  private static void restrict(Path quality) {
+    try {
+      Folders.restrict(quality);
+    } catch (java.io.IOException e) {
+      throw StratException.publish("Cannot restrict the permissions of " + quality + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -142,7 +155,7 @@ public final class ValidateCommand implements Callable<Integer> {
     if (extractDate == null) {
       throw StratException.input(
           "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
-              + ": no extract_date (give --extract-date)");
+              + ": no extract_date=yyyy-MM-dd in it (or no such file); add it, or give --extract-date");
     }
     LocalDate scoreDate = asOf != null ? asOf : extractDate;
     progress.printf(

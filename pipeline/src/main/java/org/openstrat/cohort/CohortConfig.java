@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.types.StructType;
 import org.openstrat.cli.StratException;
 import org.openstrat.config.Settings;
 
@@ -98,6 +99,17 @@ public record CohortConfig(List<CohortDefinition> definitions, String tieSalt) {
       defs.add(new CohortDefinition(n, rankBy, pct, levels, s.getString(p + "filter", "")));
     }
     return new CohortConfig(defs, salt);
+  }
+
+  /**
+   * Parses every cohort's filter against the scores table's columns and types ({@code
+   * Scores.SCHEMA}), so that a syntax error, an unknown column or a value of the wrong type is exit
+   * 3 when the run starts, before any extract is read, not after validation and scoring.
+   */
+  public void checkFilters(StructType scoresSchema) {
+    for (CohortDefinition d : definitions) {
+      FilterParser.parse(d.filter(), scoresSchema, "cohort." + d.name() + ".filter");
+    }
   }
 
   private static int percent(Settings s, String key, String text) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.openstrat.cli.StratException;
+import org.openstrat.util.IoErrors;
 
 /**
  * The run's configuration file: Java properties, keys namespaced by stage ({@code quality.*},
@@ -45,8 +46,11 @@ public final class Settings {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
-    } catch (IOException | IllegalArgumentException e) {
-      throw StratException.config("Cannot read config " + file + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw StratException.config("Cannot read config " + file + ": " + IoErrors.cannotRead(e));
+    } catch (IllegalArgumentException e) {
+      throw StratException.config("Cannot read config " + file + ": " + e.getMessage()
+          + " (a malformed \\uXXXX escape); fix the file");
     }
     Map<String, String> m = new TreeMap<>();
     p.stringPropertyNames().forEach(k -> m.put(k.trim(), p.getProperty(k).trim()));

@@ -25,6 +25,17 @@ import org.openstrat.quality.Reason;
  * otherwise make every later line a candidate continuation and parsing quadratic. A longer quoted
  * field is rejected as an unterminated quote.
  *
+ * <p>A record any of whose physical lines is not valid UTF-8 ({@link Utf8Lines.Line#malformed()})
+ * is rejected as {@link Reason#INVALID_ENCODING}, first of the structure reasons, whatever else
+ * is wrong with it; its raw text has U+FFFD in place of the bad bytes.
+ *
+ * <p>A physical line longer than {@link Utf8Lines#MAX_LINE_BYTES} is cut there (memory stays
+ * bounded) and its record rejected as {@link Reason#FIELD_TOO_LONG}: such a line must hold a field
+ * over the maximum. Shorter fields over the maximum are found by the field checks.
+ *
+ * <p>A blank line (empty, or only spaces and tabs) between records is skipped: it is not a row, so
+ * it is neither read nor rejected (a trailing blank line is common and harmless).
+ *
  * <p>Line numbers are physical, the header is line 1. Empty fields are null. The header line and
  * a leading BOM are consumed by {@link #readHeader}. Plain Java: no Spark, so it is unit-tested
  * directly and runs inside one Spark task per file.
@@ -40,9 +51,15 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
    */
   public record Record(String[] fields, long line, String raw, Reason error) {}
 
-  private final BufferedReader in;
+  /** Where physical lines come from: a file's {@link Utf8Lines}, or a reader's lines (tests). */
+  public interface LineSource {
+    /** The next physical line, or null at the end. */
+    Utf8Lines.Line next() throws IOException;
+  }
+
+  private final LineSource in;
   private final int fieldCount;
-  private final ArrayDeque<String> pending = new ArrayDeque<>();
+  private final ArrayDeque<Utf8Lines.Line> pending = new ArrayDeque<>();
   private long nextLine; // physical line number of pending.peekFirst()
   private boolean eof;
   private Record next;
@@ -53,6 +70,18 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
    * @param firstLine the physical line number of the first line after the header (2 normally)
    */
   public CsvRecordParser(BufferedReader in, int fieldCount, long firstLine) {
+    this(() -> {
+      String l = in.readLine();
+      return l == null ? null : new Utf8Lines.Line(l, false);
+    }, fieldCount, firstLine);
+  }
+
+  /**
+   * @param in the file's lines, positioned after the header line
+   * @param fieldCount the header's field count
+   * @param firstLine the physical line number of the first line after the header (2 normally)
+   */
+  public CsvRecordParser(LineSource in, int fieldCount, long firstLine) {
     this.in = in;
     this.fieldCount = fieldCount;
     this.nextLine = firstLine;
@@ -61,9 +90,11 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
   /** Reads the header line (BOM stripped) and splits it; null if the file is empty. */
   public static List<String> readHeader(BufferedReader in) throws IOException {
     String h = in.readLine();
-    if (h == null) {
-      return null;
-    }
+    return h == null ? null : splitHeader(h);
+  }
+
+  /** Splits a header line (BOM stripped, names trimmed). */
+  public static List<String> splitHeader(String h) {
     if (!h.isEmpty() && h.charAt(0) == '\uFEFF') {
       h = h.substring(1);
     }
@@ -95,10 +126,10 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
     return r;
   }
 
-  private String line(int i) {
+  private Utf8Lines.Line line(int i) {
     while (pending.size() <= i && !eof) {
       try {
-        String l = in.readLine();
+        Utf8Lines.Line l = in.next();
         if (l == null) {
           eof = true;
         } else {
@@ -116,7 +147,7 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
       return pending.peekFirst();
     }
     int k = 0;
-    for (String s : pending) {
+    for (Utf8Lines.Line s : pending) {
       if (k++ == i) {
         return s;
       }
@@ -125,10 +156,18 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
   }
 
   private Record advance() {
-    String first = line(0);
-    if (first == null) {
+    Utf8Lines.Line firstLine = line(0);
+    // A blank line (empty or whitespace only) between records is not a row: skipped, not
+    // rejected, and not counted; the line numbers of later records stay physical. (Inside a
+    // quoted field a blank line is part of the field: that is read below, not here.)
+    while (firstLine != null && !firstLine.malformed() && firstLine.text().isBlank()) {
+      consume(1);
+      firstLine = line(0);
+    }
+    if (firstLine == null) {
       return null;
     }
+    String first = firstLine.text();
     long lineNo = nextLine;
     State st = new State();
     st.feed(first);
@@ -136,6 +175,12 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
       st.endField();
       consume(1);
       int n = st.fields.size();
+      if (firstLine.malformed()) {
+        return new Record(null, lineNo, first, Reason.INVALID_ENCODING);
+      }
+      if (firstLine.tooLong()) {
+        return new Record(null, lineNo, first, Reason.FIELD_TOO_LONG);
+      }
       if (n == fieldCount) {
         return new Record(st.fields.toArray(new String[0]), lineNo, first, null);
       }
@@ -143,18 +188,26 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
     }
     // A quote is open at the end of the first line: try to close it on a later line.
     StringBuilder raw = new StringBuilder(first);
+    boolean malformed = firstLine.malformed();
+    boolean tooLong = firstLine.tooLong();
     for (int i = 1; i < MAX_RECORD_LINES; i++) {
-      String l = line(i);
+      Utf8Lines.Line l = line(i);
       if (l == null) {
         break;
       }
       st.newline();
-      st.feed(l);
-      raw.append('\n').append(l);
+      st.feed(l.text());
+      raw.append('\n').append(l.text());
+      malformed |= l.malformed();
+      tooLong |= l.tooLong();
       if (!st.inQuotes) {
         st.endField();
         if (st.fields.size() == fieldCount) {
           consume(i + 1);
+          if (malformed || tooLong) {
+            return new Record(null, lineNo, raw.toString(),
+                malformed ? Reason.INVALID_ENCODING : Reason.FIELD_TOO_LONG);
+          }
           return new Record(st.fields.toArray(new String[0]), lineNo, raw.toString(), null);
         }
         break;
@@ -164,7 +217,9 @@ public final class CsvRecordParser implements Iterator<CsvRecordParser.Record> {
       }
     }
     consume(1);
-    return new Record(null, lineNo, first, Reason.UNTERMINATED_QUOTE);
+    return new Record(null, lineNo, first,
+        firstLine.malformed() ? Reason.INVALID_ENCODING
+            : firstLine.tooLong() ? Reason.FIELD_TOO_LONG : Reason.UNTERMINATED_QUOTE);
   }
 
   private void consume(int lines) {

@@ -8,10 +8,11 @@ import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
@@ -44,6 +46,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.openstrat.cli.StratException;
+import org.openstrat.util.IoErrors;
 
 /**
  * Reads an input folder of contract-v1 extracts (docs/data-contract.md) into raw string Datasets.
@@ -104,9 +107,7 @@ public final class Ingest {
    *     mixing CSV and Parquet parts
    */
   public static RawExtracts read(SparkSession spark, Path inputDir, Set<Extract> required) {
-    if (!Files.isDirectory(inputDir)) {
-      throw StratException.input("Cannot read input " + inputDir + ": no such folder");
-    }
+    checkInputFolder(inputDir);
     Map<Extract, List<Path>> files = new EnumMap<>(Extract.class);
     List<Path> ignored = new ArrayList<>();
     for (Path p : list(inputDir)) {
@@ -118,7 +119,7 @@ public final class Ingest {
       String base = stripExtension(name);
       Extract e = Extract.byFileName(base).orElse(null);
       boolean knownForm =
-          Files.isDirectory(p) || name.endsWith(".csv") || name.endsWith(".parquet");
+          Files.isDirectory(p) || isCsvName(name) || name.endsWith(".parquet");
       if (e == null || !knownForm) {
         ignored.add(inputDir.relativize(p));
         continue;
@@ -141,7 +142,7 @@ public final class Ingest {
     for (Map.Entry<Extract, List<Path>> en : files.entrySet()) {
       Extract e = en.getKey();
       List<Path> parts = en.getValue();
-      boolean csv = parts.get(0).getFileName().toString().endsWith(".csv");
+      boolean csv = isCsvName(parts.get(0).getFileName().toString());
       raw.put(e, csv ? readCsv(spark, inputDir, e, parts) : readParquet(spark, inputDir, e, parts));
     }
     return new RawExtracts(
@@ -151,6 +152,31 @@ public final class Ingest {
         Collections.unmodifiableMap(files),
         List.copyOf(ignored),
         Set.of());
+  }
+
+  /**
+   * Exit 4 with one line saying why unless {@code dir} is a folder this user can list and enter:
+   * checked first, so that an unreadable folder is not reported as a missing extract.properties.
+   */
+  public static void checkInputFolder(Path dir) {
+    String why = null;
+    if (!Files.exists(dir)) {
+      why = "no such folder; check --input";
+    } else if (!Files.isDirectory(dir)) {
+      why = "it is a file, not a folder; give --input the folder holding the extracts";
+    } else if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+      why = "permission denied (user " + System.getProperty("user.name")
+          + "): give it read and enter (r-x) access, e.g. through the folder's group";
+    } else {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.findFirst();
+      } catch (IOException e) {
+        why = IoErrors.cannotRead(e);
+      }
+    }
+    if (why != null) {
+      throw StratException.input("Cannot read input folder " + dir + ": " + why);
+    }
   }
 
   /** {@code extract_date} from {@code extract.properties}, or null if absent. Exit 4 if garbled. */
@@ -163,7 +189,7 @@ public final class Ingest {
     try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException e) {
-      throw StratException.input("Cannot read " + f + ": " + e.getMessage());
+      throw StratException.input("Cannot read " + f + ": " + IoErrors.cannotRead(e));
     }
     String v = p.getProperty("extract_date");
     if (v == null || v.isBlank()) {
@@ -201,18 +227,51 @@ public final class Ingest {
 
   /**
    * Checks a CSV header by name and returns, for each contract column, its position in the file.
+   * First, that the file is text at all ({@link Sniff}): a gzip, zip, Office, Parquet, UTF-16 or
+   * binary file named {@code .csv} is exit 4 saying what it looks like.
    */
   static int[] checkCsvHeader(Extract e, Path part, String rel) {
-    List<String> header;
-    try (BufferedReader r = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
-      header = CsvRecordParser.readHeader(r);
+    Utf8Lines.Line header;
+    try (InputStream raw = Files.newInputStream(part);
+        BufferedInputStream in = new BufferedInputStream(decompressed(raw, rel), Sniff.HEAD_BYTES)) {
+      in.mark(Sniff.HEAD_BYTES);
+      byte[] head = in.readNBytes(Sniff.HEAD_BYTES);
+      String notText = Sniff.notText(head, head.length);
+      if (notText != null) {
+        throw StratException.input("Cannot read " + rel + ": " + notText);
+      }
+      in.reset();
+      header = new Utf8Lines(in).next();
     } catch (IOException ex) {
-      throw StratException.input("Cannot read " + rel + ": " + ex.getMessage());
+      throw StratException.input("Cannot read " + rel + ": " + IoErrors.cannotRead(ex));
     }
     if (header == null) {
       throw StratException.input("Cannot read " + rel + ": empty file, no header line");
     }
-    return mapColumns(e, header, rel, "header");
+    if (header.malformed()) {
+      throw StratException.input("Cannot read " + rel
+          + ": the header line is not valid UTF-8 text; re-export the file as UTF-8");
+    }
+    return mapColumns(e, CsvRecordParser.splitHeader(header.text()), rel, "header");
+  }
+
+  /** True for a CSV extract's file name: {@code .csv}, or {@code .csv.gz} (gzipped CSV). */
+  public static boolean isCsvName(String name) {
+    return name.endsWith(".csv") || name.endsWith(CSV_GZ);
+  }
+
+  private static final String CSV_GZ = ".csv.gz";
+
+  /** The file's bytes, gunzipped when its name ends {@code .csv.gz}. */
+  private static InputStream decompressed(InputStream in, String name) throws IOException {
+    if (!name.endsWith(CSV_GZ)) {
+      return in;
+    }
+    try {
+      return new GZIPInputStream(in, 1 << 16);
+    } catch (java.util.zip.ZipException ex) {
+      throw new IOException("named .gz but not gzip data (" + ex.getMessage() + ")", ex);
+    }
   }
 
   private static int[] mapColumns(Extract e, List<String> names, String rel, String what) {
@@ -292,27 +351,34 @@ public final class Ingest {
     for (int i = 0; i < ncols; i++) {
       mapping[i] = Integer.parseInt(s[2 + i]);
     }
-    BufferedReader reader;
+    Utf8Lines lines;
     try {
       org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(uri);
       FileSystem fs = hp.getFileSystem(new Configuration());
-      InputStream in = fs.open(hp, 1 << 20);
-      reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 20);
-      CsvRecordParser.readHeader(reader);
+      lines = new Utf8Lines(decompressed(fs.open(hp, 1 << 20), rel), 1 << 20);
+      lines.next(); // the header, checked on the driver
     } catch (IOException ex) {
-      throw new IllegalStateException("Cannot read " + rel + ": " + ex.getMessage(), ex);
+      throw StratException.input("Cannot read " + rel + ": " + IoErrors.cannotRead(ex));
     }
-    CsvRecordParser parser = new CsvRecordParser(reader, ncols, 2);
+    CsvRecordParser parser = new CsvRecordParser(lines::next, ncols, 2);
     return new Iterator<>() {
       private boolean closed;
+      private long line = 1;
 
       @Override
       public boolean hasNext() {
-        boolean h = !closed && parser.hasNext();
+        boolean h;
+        try {
+          h = !closed && parser.hasNext();
+        } catch (UncheckedIOException ex) {
+          // A read error part-way (a truncated .gz, a file changed under the run): one line, exit 4.
+          throw StratException.input("Cannot read " + rel + " after line " + line + ": "
+              + IoErrors.reason(ex.getCause()));
+        }
         if (!h && !closed) {
           closed = true;
           try {
-            reader.close();
+            lines.close();
           } catch (IOException ignored) {
             // read-only stream: nothing lost
           }
@@ -322,7 +388,11 @@ public final class Ingest {
 
       @Override
       public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
         CsvRecordParser.Record r = parser.next();
+        line = r.line();
         Object[] v = new Object[ncols + 4];
         if (r.error() == null) {
           String[] f = r.fields();
@@ -406,7 +476,7 @@ public final class Ingest {
       try {
         n += Files.size(f);
       } catch (IOException e) {
-        throw StratException.input("Cannot read " + f + ": " + e.getMessage());
+        throw StratException.input("Cannot read " + f + ": " + IoErrors.cannotRead(e));
       }
     }
     return n;
@@ -478,7 +548,7 @@ public final class Ingest {
     try (Stream<Path> s = Files.list(dir)) {
       return s.sorted().toList();
     } catch (IOException e) {
-      throw StratException.input("Cannot read input " + dir + ": " + e.getMessage());
+      throw StratException.input("Cannot read input folder " + dir + ": " + IoErrors.cannotRead(e));
     }
   }
 
@@ -492,15 +562,15 @@ public final class Ingest {
       parts.add(p);
     }
     String rel = dir.getFileName().toString();
-    long csv = parts.stream().filter(p -> p.toString().endsWith(".csv")).count();
+    long csv = parts.stream().filter(p -> isCsvName(p.toString())).count();
     long pq = parts.stream().filter(p -> p.toString().endsWith(".parquet")).count();
     if (csv > 0 && pq > 0) {
       throw StratException.input("Cannot read " + rel + "/: mixes .csv and .parquet part files");
     }
-    List<Path> kept = parts.stream().filter(p -> csv > 0 ? p.toString().endsWith(".csv")
+    List<Path> kept = parts.stream().filter(p -> csv > 0 ? isCsvName(p.toString())
         : p.toString().endsWith(".parquet")).toList();
     if (kept.isEmpty()) {
-      throw StratException.input("Cannot read " + rel + "/: no .csv or .parquet part files");
+      throw StratException.input("Cannot read " + rel + "/: no .csv, .csv.gz or .parquet part files");
     }
     return kept;
   }

@@ -33,10 +33,10 @@ public record RawExtracts(
     List<Path> ignoredFiles,
     Set<Extract> staged) {
 
-  /** True when the extract was read from CSV (its part files end in .csv), false for Parquet. */
+  /** True when the extract was read from CSV (part files .csv or .csv.gz), false for Parquet. */
   public boolean isCsv(Extract e) {
     List<Path> parts = files.get(e);
-    return parts != null && !parts.isEmpty() && parts.get(0).getFileName().toString().endsWith(".csv");
+    return parts != null && !parts.isEmpty() && Ingest.isCsvName(parts.get(0).getFileName().toString());
   }
 
   /**

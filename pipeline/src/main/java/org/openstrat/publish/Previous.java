@@ -3,6 +3,7 @@ package org.openstrat.publish;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -32,7 +33,9 @@ public final class Previous {
         } catch (DateTimeParseException e) {
           continue;
         }
+        // A real folder only: a symbolic link named like a date could point anywhere.
         if (d.isBefore(asOf)
+            && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
             && Files.exists(p.resolve(Manifest.SUCCESS))
             && Files.isDirectory(p.resolve("cohort"))
             && (best == null || d.isAfter(best))) {

@@ -47,6 +47,30 @@ public final class PublishCheck {
     }
   }
 
+  /**
+   * The last check before {@code _SUCCESS}: every expected part of the publication is there, a
+   * folder as a folder and a file as a non-empty file. A part missing means something removed or
+   * never wrote it (another process in OUTPUT, a full disk): exit 6, nothing published.
+   *
+   * @param parts paths relative to {@code root}; a name without a dot is a folder
+   */
+  public static void complete(Path root, java.util.List<String> parts) throws IOException {
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    for (String part : parts) {
+      Path p = root.resolve(part);
+      boolean folder = !p.getFileName().toString().contains(".");
+      boolean ok = folder ? Files.isDirectory(p) : Files.isRegularFile(p) && Files.size(p) > 0;
+      if (!ok) {
+        missing.add(part);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw StratException.publish("Publish check failed: the staged publication " + root.getFileName()
+          + " lacks " + String.join(", ", missing) + "; nothing published (was OUTPUT changed by"
+          + " another process, or is the disk full?)");
+    }
+  }
+
   private static void same(String a, long x, String b, long y) {
     if (x != y) {
       throw StratException.publish("Publish check failed: " + a + " = " + x + " but " + b + " = " + y);

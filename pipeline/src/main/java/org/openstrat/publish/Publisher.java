@@ -40,6 +40,8 @@ public final class Publisher {
    * @param deaths nhs_number, date_of_death of every patient on the list extract (null: unknown)
    * @param practiceToPcn each practice's PCN valid on the as-of date (for the pre-publish check)
    * @param pseudonymiser the key for scores/; empty = scores/ skipped with a warning
+   * @param alsoStaged files the caller staged before (e.g. the quality report), relative to the
+   *     staging folder: each must be there before {@code _SUCCESS} is written
    */
   public record Request(
       Path output,
@@ -48,7 +50,8 @@ public final class Publisher {
       Dataset<Row> deaths,
       CohortConfig cohorts,
       Map<String, String> practiceToPcn,
-      Optional<Pseudonymiser> pseudonymiser) {}
+      Optional<Pseudonymiser> pseudonymiser,
+      List<String> alsoStaged) {}
 
   /** Row counts of what was published. */
   public record Result(Path publication, CohortFiles.Written cohort, Long scoresRows, long summaryRows) {}
@@ -135,9 +138,20 @@ public final class Publisher {
     m.put("outcome", "published");
     m.write(staging);
     Publication.pause("manifest-written");
+    PublishCheck.complete(staging, expectedParts(r, pseudoRows != null));
     Files.createFile(staging.resolve(Manifest.SUCCESS));
     pub.commit();
     return new Result(pub.target(), w, pseudoRows, summaryRows);
+  }
+
+  /** Every part of a publication, relative to its folder: what {@link PublishCheck#complete} wants. */
+  static List<String> expectedParts(Request r, boolean scores) {
+    List<String> parts = new java.util.ArrayList<>(r.alsoStaged());
+    parts.addAll(List.of("cohort", "cohort_csv", "summary/" + Summary.FILE, Manifest.FILE));
+    if (scores) {
+      parts.add("scores");
+    }
+    return parts;
   }
 
   private static long countDirs(Path dir) throws IOException {

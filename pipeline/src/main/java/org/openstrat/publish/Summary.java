@@ -70,12 +70,15 @@ public final class Summary {
     return struct(name.as("measure"), category.cast("string").as("category"));
   }
 
+  /** The summary file's name in summary/. */
+  public static final String FILE = "summary.csv";
+
   /** Writes summary/summary.csv sorted, every count suppressed and rounded; returns rows. */
   public static long write(Path dir, Dataset<Row> counts) throws IOException {
     Files.createDirectories(dir);
     long n = 0;
     Iterator<Row> it = counts.orderBy("level", "code", "measure", "category").toLocalIterator();
-    try (ExcelCsv w = ExcelCsv.create(dir.resolve("summary.csv"), HEADER)) {
+    try (ExcelCsv w = ExcelCsv.create(dir.resolve(FILE), HEADER)) {
       while (it.hasNext()) {
         Row r = it.next();
         w.row(

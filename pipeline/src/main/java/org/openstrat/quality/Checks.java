@@ -32,6 +32,14 @@ public final class Checks {
   public static final LocalDate MIN_DATE = LocalDate.of(1900, 1, 1);
 
   /**
+   * The longest a field may be, in characters: 1,000. The longest valid values are free text
+   * (practice and PCN names) and secondary-diagnosis lists, a few hundred characters at most; a
+   * longer field is a broken export (a lost line end or quote), not data, and is rejected as
+   * {@code FIELD_TOO_LONG}.
+   */
+  public static final int MAX_FIELD_CHARS = 1000;
+
+  /**
    * NHS Data Dictionary ADMISSION METHOD codes (datadictionary.nhs.uk, attribute ADMISSION
    * METHOD; copied to rules/reference/admission-methods.csv), including retired 28, still present
    * in older data.

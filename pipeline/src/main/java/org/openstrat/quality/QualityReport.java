@@ -219,11 +219,15 @@ public final class QualityReport {
         Reason.PRACTICE_WITHOUT_PCN.name(),
         pc == null ? 0 : pc.rejected().getOrDefault(Reason.PRACTICE_WITHOUT_PCN, 0L));
 
+    // Every practice code on a practices row, accepted or rejected: a patient is checked against
+    // them all (UNKNOWN_PRACTICE is only for a code on no row), so a practice whose only row was
+    // rejected has its patients set aside as PRACTICE_WITHOUT_PCN and must be listed here too.
     List<String> withoutPcn = new ArrayList<>();
-    Dataset<Row> practices = v.accepted().get(Extract.PRACTICES);
+    Dataset<Row> practices = v.raw().raw().get(Extract.PRACTICES);
     for (Row r :
         practices
             .select(col("practice_code"))
+            .where(col("practice_code").isNotNull())
             .distinct()
             .except(v.practicePcn().select(col("practice_code")))
             .orderBy(col("practice_code"))

@@ -14,6 +14,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.openstrat.cli.StratException;
 import org.openstrat.ingest.Extract;
+import org.openstrat.util.IoErrors;
 
 /**
  * Writes OUTPUT/quality/: the quarantine ({@code rejected/EXTRACT/}, Parquet: extract, reason,
@@ -22,6 +23,10 @@ import org.openstrat.ingest.Extract;
  */
 public final class QualityWriter {
   private QualityWriter() {}
+
+  /** What {@link #writeReport} writes, relative to the output folder (checked before publishing). */
+  public static final java.util.List<String> REPORT_FILES =
+      java.util.List.of("quality/report.json", "quality/report.csv");
 
   /** The quality folder under an output folder. */
   public static Path qualityDir(Path outDir) {
@@ -68,7 +73,7 @@ public final class QualityWriter {
       Files.writeString(q.resolve("report.json"), r.toJson(), StandardCharsets.UTF_8);
       Files.writeString(q.resolve("report.csv"), r.toCsv(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw StratException.publish("Cannot write the quality report to " + q + ": " + e.getMessage());
+      throw StratException.publish("Cannot write the quality report to " + q + ": " + IoErrors.reason(e));
     }
   }
 }

@@ -8,10 +8,12 @@ package org.openstrat.quality;
  */
 public enum Reason {
   // 1. Structure (CSV only)
+  INVALID_ENCODING("a line is not valid UTF-8 text (a byte of another encoding)", true),
   SHORT_ROW("fewer fields than the header", true),
   LONG_ROW("more fields than the header", true),
   UNTERMINATED_QUOTE("a quoted field is never closed", true),
   // 2. Fields
+  FIELD_TOO_LONG("a field is longer than " + Checks.MAX_FIELD_CHARS + " characters", true),
   MISSING_VALUE("a required field is empty", true),
   INVALID_NHS_NUMBER("NHS number is not 10 digits, fails Modulus 11, or is reserved", true),
   UNPARSABLE_DATE("a date is not an ISO yyyy-MM-dd calendar date", true),

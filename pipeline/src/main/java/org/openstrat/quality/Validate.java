@@ -475,7 +475,8 @@ public final class Validate {
   }
 
   /**
-   * Structure error, then each column's checks in contract order: the first failure. Dates are
+   * Structure error, then a field over {@link Checks#MAX_FIELD_CHARS}, then each column's checks
+   * in contract order: the first failure. Dates are
    * read from their parsed columns ({@link #parsed}); a column's validity check is replaced by a
    * precomputed boolean (an NHS number found on the registered list, a SNOMED id not among the bad
    * ones) where {@code validity} has one.
@@ -483,6 +484,11 @@ public final class Validate {
   static Column fieldReason(
       List<ColumnRule> rules, LocalDate extractDate, Map<String, Column> validity) {
     Column r = when(col(Ingest.STRUCTURE_ERROR).isNotNull(), col(Ingest.STRUCTURE_ERROR));
+    // Before any column's own checks: a field over the maximum is a broken row, whichever it is.
+    Column longest = org.apache.spark.sql.functions.greatest(
+        rules.stream().map(c -> org.apache.spark.sql.functions.length(col(c.name())))
+            .toArray(Column[]::new));
+    r = r.when(longest.gt(Checks.MAX_FIELD_CHARS), lit(Reason.FIELD_TOO_LONG.name()));
     Column min = lit(Date.valueOf(Checks.MIN_DATE));
     Column max = lit(Date.valueOf(extractDate));
     for (ColumnRule rule : rules) {

@@ -15,6 +15,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.openstrat.cli.StratException;
+import org.openstrat.util.IoErrors;
 
 /**
  * One rule file as read: the {@code # key: value} header block, the column names, and the rows
@@ -56,7 +57,7 @@ public record RuleTable(
     try {
       text = Files.readString(p, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw StratException.config("Cannot read rule file " + file + ": " + e.getMessage());
+      throw StratException.config("Cannot read rule file " + file + ": " + IoErrors.cannotRead(e));
     }
     return parse(file, text);
   }

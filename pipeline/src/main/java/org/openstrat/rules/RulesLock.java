@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.openstrat.cli.StratException;
+import org.openstrat.util.IoErrors;
 
 /**
  * {@code rules/rules.lock}: one line per rule file, {@code <sha256>  <path relative to rules/>}
@@ -38,7 +39,7 @@ public final class RulesLock {
       }
       return HexFormat.of().formatHex(md.digest());
     } catch (IOException e) {
-      throw StratException.config("Cannot read rule file " + file + ": " + e.getMessage());
+      throw StratException.config("Cannot read rule file " + file + ": " + IoErrors.cannotRead(e));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -56,7 +57,7 @@ public final class RulesLock {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw StratException.config("Cannot list rules directory " + dir + ": " + e.getMessage());
+      throw StratException.config("Cannot list rules directory " + dir + ": " + IoErrors.cannotRead(e));
     }
   }
 
@@ -75,7 +76,7 @@ public final class RulesLock {
     try {
       Files.writeString(dir.resolve(FILE), text, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw StratException.config("Cannot write " + dir.resolve(FILE) + ": " + e.getMessage());
+      throw StratException.config("Cannot write " + dir.resolve(FILE) + ": " + IoErrors.reason(e));
     }
     return text;
   }
@@ -92,7 +93,7 @@ public final class RulesLock {
     try {
       lines = Files.readAllLines(lock, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw StratException.config("Cannot read " + lock + ": " + e.getMessage());
+      throw StratException.config("Cannot read " + lock + ": " + IoErrors.cannotRead(e));
     }
     for (int i = 0; i < lines.size(); i++) {
       String l = lines.get(i);

@@ -2,6 +2,11 @@ package org.openstrat.scores;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -10,6 +15,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.openstrat.features.CodedEvents;
 import org.openstrat.features.Features;
@@ -41,6 +48,50 @@ public final class Scores {
           Features.SOCIAL_CARE_SERVICE, Features.LIVES_ALONE, Features.CATEGORY1_HAZARD,
           Features.HOMELESS_OR_TEMPORARY, AdmissionRisk.ADMISSION_RISK,
           AdmissionRisk.ADMISSION_RISK_BAND, Explain.TOP_FACTORS);
+
+  /**
+   * The scores table's columns and types, known without data: what a cohort filter is checked
+   * against when the run starts (before any extract is read). {@link #compute} makes exactly this
+   * (a test compares them).
+   */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("nhs_number", StringType)
+          .add("date_of_birth", DateType)
+          .add("age", IntegerType)
+          .add("sex", StringType)
+          .add("practice_code", StringType)
+          .add("practice_name", StringType)
+          .add("pcn_code", StringType)
+          .add("pcn_name", StringType)
+          .add("icc_code", StringType)
+          .add("icc_name", StringType)
+          .add("icp_code", StringType)
+          .add("icp_name", StringType)
+          .add("lsoa_code", StringType)
+          .add("imd_decile", IntegerType)
+          .add("national_opt_out", BooleanType)
+          .add(Efi.EFI, DoubleType)
+          .add(Efi.EFI_DEFICIT_COUNT, IntegerType)
+          .add(Efi.EFI_CATEGORY, StringType)
+          .add(Efi.EFI_DEFICITS, DataTypes.createArrayType(StringType))
+          .add(Hfrs.HFRS, DoubleType)
+          .add(Hfrs.HFRS_BAND, StringType)
+          .add(Multimorbidity.LTC_COUNT, IntegerType)
+          .add(Multimorbidity.LTC_CONDITIONS, DataTypes.createArrayType(StringType))
+          .add(Multimorbidity.CMS_SCORE, DoubleType)
+          .add(Features.POLYPHARMACY_COUNT, IntegerType)
+          .add(Features.EMERGENCY_ADMISSIONS_12M, IntegerType)
+          .add(Features.BED_DAYS_12M, IntegerType)
+          .add(Features.AE_ATTENDANCES_12M, IntegerType)
+          .add(Features.OP_DNA_12M, IntegerType)
+          .add(Features.SOCIAL_CARE_SERVICE, StringType)
+          .add(Features.LIVES_ALONE, BooleanType)
+          .add(Features.CATEGORY1_HAZARD, BooleanType)
+          .add(Features.HOMELESS_OR_TEMPORARY, BooleanType)
+          .add(AdmissionRisk.ADMISSION_RISK, DoubleType)
+          .add(AdmissionRisk.ADMISSION_RISK_BAND, StringType)
+          .add(Explain.TOP_FACTORS, DataTypes.createArrayType(StringType));
 
   /** The scores table: {@link #features} then admission risk, then the published columns. */
   public static Dataset<Row> compute(

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.cohort.CohortDefinition;
 import org.openstrat.publish.AvroRecords;
 import org.openstrat.publish.Manifest;
+import org.openstrat.publish.OutputLock;
 import org.openstrat.publish.Pseudonymiser;
 import org.openstrat.testing.SparkTestBase;
 import picocli.CommandLine;
@@ -118,7 +120,20 @@ class RunEndToEndTest extends SparkTestBase {
   void rerunIsByteIdentical() throws IOException {
     assertThat(hashes()).isEqualTo(snapshot);
     try (Stream<Path> s = Files.list(output)) {
-      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList()).isEmpty();
+      // Nothing hidden is left but the lock file (kept: deleting it would let two runs lock two files).
+      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList())
+          .containsExactly(OutputLock.FILE);
+    }
+  }
+
+  @Test
+  void publicationIsClosedToOtherUsers() throws IOException {
+    Path pub = publication();
+    org.openstrat.publish.PublishFixtures.assertModes(pub);
+    try (Stream<Path> s = Files.walk(pub)) {
+      List<String> all = s.map(p -> pub.relativize(p).toString()).toList();
+      assertThat(all).anyMatch(p -> p.startsWith("scores/") && p.endsWith(".parquet"))
+          .anyMatch(p -> p.startsWith("quality/rejected/") && p.endsWith(".parquet"));
     }
   }
 

@@ -2,9 +2,14 @@ package org.openstrat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openstrat.testing.SparkTestBase;
 import picocli.CommandLine;
 
 class StratCliTest {
@@ -53,5 +58,69 @@ class StratCliTest {
       String usage = e.getValue().getUsageMessage();
       assertThat(usage).as(e.getKey()).contains("Example");
     }
+  }
+
+  private static void oneLine(Run r, int code, String... parts) {
+    assertThat(r.code()).as(r.err()).isEqualTo(code);
+    assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Exception").doesNotContain("java.");
+    for (String p : parts) {
+      assertThat(r.err()).contains(p);
+    }
+  }
+
+  @Test
+  void aBadDateSaysSoInOneLineWithoutJavaNames() {
+    Path sample = SparkTestBase.repoRoot().resolve("sample-data");
+    Run r = run("run", "--input", sample.toString(), "--output", "/tmp/unused", "--as-of", "2025-13-01");
+    oneLine(r, ExitCode.USAGE, "strat: Invalid value for option '--as-of': '2025-13-01' is not a date: give yyyy-MM-dd, e.g. 2025-03-31",
+        "strat run --help");
+    oneLine(run("validate", "--input", sample.toString(), "--output", "/tmp/unused", "--as-of", "31/03/2025"),
+        ExitCode.USAGE, "'31/03/2025' is not a date");
+  }
+
+  @Test
+  void inputAndOutputFoldersThatCannotBeUsedSayWhyBeforeAnyWork(@TempDir Path tmp) throws IOException {
+    Path sample = SparkTestBase.repoRoot().resolve("sample-data");
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    oneLine(run("run", "--input", tmp.resolve("missing").toString(), "--output", tmp.resolve("o").toString()),
+        ExitCode.INPUT, "Cannot read input folder " + tmp.resolve("missing") + ": no such folder; check --input");
+    oneLine(run("run", "--input", file.toString(), "--output", tmp.resolve("o").toString()),
+        ExitCode.INPUT, "it is a file, not a folder; give --input the folder holding the extracts");
+    Path noDate = Files.createDirectories(tmp.resolve("no-date"));
+    oneLine(run("run", "--input", noDate.toString(), "--output", tmp.resolve("o").toString()),
+        ExitCode.INPUT, "no extract_date=yyyy-MM-dd in it (or no such file); add it, or give --extract-date");
+    // An output folder under a file cannot be made: exit 3, nothing else done.
+    oneLine(run("run", "--input", sample.toString(), "--output", file.resolve("out").toString()),
+        ExitCode.CONFIG, "Cannot write to output folder " + file.resolve("out") + ": ",
+        "; give --output a folder this user can create and write");
+    oneLine(run("run", "--input", sample.toString(), "--output", tmp.resolve("o").toString(), "--as-of", "2099-01-01"),
+        ExitCode.USAGE, "is after the extract date", "give a date on or before it");
+    assertThat(tmp.resolve("o")).doesNotExist();
+  }
+
+  @Test
+  void aBadCohortFilterFailsBeforeAnyExtractIsRead(@TempDir Path tmp) throws IOException {
+    // An input folder that would itself fail (exit 4: no extracts): a config error must come first.
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Files.writeString(in.resolve("extract.properties"), "extract_date=2025-03-31\n");
+    Path out = tmp.resolve("out");
+    String[][] cases = {
+      {"cohort.frail.filter=frailty = severe", "Config cohort.frail.filter: unknown column 'frailty'"},
+      {"cohort.frail.filter=age >=", "Config cohort.frail.filter: expected a value for age but the filter ended"},
+      {"cohort.frail.filter=age >= old", "'old' is not a valid int for age"},
+      {"cohort.frail.filter=efi_category = severe and", "expected a column name but the filter ended"},
+      {"quality.max_reject_rate=2", "quality.max_reject_rate"},
+    };
+    for (String[] c : cases) {
+      Path config = Files.writeString(tmp.resolve("run.properties"), c[0] + "\n");
+      Run r = run("run", "--input", in.toString(), "--output", out.toString(), "--config", config.toString());
+      oneLine(r, ExitCode.CONFIG, c[1]);
+      assertThat(out).as(c[0]).doesNotExist(); // no lock, no staging, no quality/
+    }
+    // The same folder with a good filter gets as far as the input, and fails there.
+    SparkTestBase.spark(); // the run then uses the shared test session, not one of its own
+    Path config = Files.writeString(tmp.resolve("run.properties"), "cohort.frail.filter=efi_category = severe and age >= 65\n");
+    oneLine(run("run", "--input", in.toString(), "--output", out.toString(), "--config", config.toString()),
+        ExitCode.INPUT, "required extract");
   }
 }

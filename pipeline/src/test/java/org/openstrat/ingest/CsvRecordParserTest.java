@@ -53,6 +53,71 @@ class CsvRecordParserTest {
   }
 
   @Test
+  void blankLinesAreNotRowsAndLineNumbersStayPhysical() throws IOException {
+    assertThat(parse("a,b,c\n1,2,3\n\n   \n\t\r\n4,5,6\n\n").stream().map(CsvRecordParserTest::summary))
+        .containsExactly("2:1|2|3", "6:4|5|6");
+    // A blank line inside a quoted field is part of the field.
+    assertThat(parse("a,b,c\n1,\"x\n\ny\",3\n").stream().map(CsvRecordParserTest::summary))
+        .containsExactly("2:1|x\n\ny|3");
+    assertThat(parse("a,b,c\n\n")).isEmpty();
+  }
+
+  /** Parses bytes through {@link Utf8Lines} with a tiny buffer, so lines cross buffer ends. */
+  private static List<CsvRecordParser.Record> parseBytes(byte[] csv, int buffer) throws IOException {
+    Utf8Lines lines = new Utf8Lines(new java.io.ByteArrayInputStream(csv), buffer);
+    List<String> header = CsvRecordParser.splitHeader(lines.next().text());
+    List<CsvRecordParser.Record> out = new ArrayList<>();
+    new CsvRecordParser(lines::next, header.size(), 2).forEachRemaining(out::add);
+    return out;
+  }
+
+  private static byte[] bytes(Object... parts) {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    for (Object p : parts) {
+      if (p instanceof String str) {
+        b.writeBytes(str.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } else {
+        b.write((Integer) p);
+      }
+    }
+    return b.toByteArray();
+  }
+
+  @Test
+  void aByteThatIsNotUtf8RejectsItsRowWhereverItFalls() throws IOException {
+    StringBuilder middle = new StringBuilder();
+    for (int i = 0; i < 3000; i++) { // about 20 KB: well past any one buffer
+      middle.append(i).append(",x,y\n");
+    }
+    // 0xE9 is e-acute in Latin-1 / Windows-1252: the usual stray byte.
+    byte[] csv = bytes("\uFEFFa,b,c\n", "Caf", 0xE9, ",1,2\n", middle.toString(), "Jos", 0xE9, ",3,4\n",
+        "Jos\u00e9 \uD83D\uDE00,5,6\r\n", "\"multi\nli", 0xFF, "ne\",7,8\n", "9,9,9");
+    for (int buffer : new int[] {7, 64, 1 << 16}) {
+      List<CsvRecordParser.Record> rs = parseBytes(csv, buffer);
+      assertThat(rs).as("buffer %d", buffer).hasSize(3000 + 5);
+      assertThat(summary(rs.get(0))).isEqualTo("2:INVALID_ENCODING");
+      assertThat(rs.get(0).raw()).isEqualTo("Caf\uFFFD,1,2");
+      assertThat(summary(rs.get(1))).isEqualTo("3:0|x|y");
+      assertThat(summary(rs.get(3001))).isEqualTo("3003:INVALID_ENCODING");
+      assertThat(summary(rs.get(3002))).as("valid multi-byte text, CRLF").isEqualTo("3004:Jos\u00e9 \uD83D\uDE00|5|6");
+      assertThat(summary(rs.get(3003))).as("a quoted record is rejected whole").isEqualTo("3005:INVALID_ENCODING");
+      assertThat(summary(rs.get(3004))).isEqualTo("3007:9|9|9");
+    }
+  }
+
+  @Test
+  void aLineOverTheCapIsCutAndItsRecordRejected() throws IOException {
+    Utf8Lines lines = new Utf8Lines(new java.io.ByteArrayInputStream(
+        bytes("a,b,c\n1,2,3\n", "x".repeat(100), ",2,3\n4,\"", "y".repeat(100), "\",6\n7,8,9\n")), 16, 50);
+    List<String> header = CsvRecordParser.splitHeader(lines.next().text());
+    List<CsvRecordParser.Record> out = new ArrayList<>();
+    new CsvRecordParser(lines::next, header.size(), 2).forEachRemaining(out::add);
+    assertThat(out.stream().map(CsvRecordParserTest::summary))
+        .containsExactly("2:1|2|3", "3:FIELD_TOO_LONG", "4:FIELD_TOO_LONG", "5:7|8|9");
+    assertThat(out.get(1).raw()).hasSize(50);
+  }
+
+  @Test
   void shortAndLongRows() throws IOException {
     assertThat(parse("a,b,c\n1,2\n1,2,3,4\n1,2,3\n").stream().map(CsvRecordParserTest::summary))
         .containsExactly("2:SHORT_ROW", "3:LONG_ROW", "4:1|2|3");
@@ -91,12 +156,6 @@ class CsvRecordParserTest {
   void quoteInsideAnUnquotedFieldIsAnOrdinaryCharacter() throws IOException {
     assertThat(parse("a,b,c\n1,5'2\",3\n").stream().map(CsvRecordParserTest::summary))
         .containsExactly("2:1|5'2\"|3");
-  }
-
-  @Test
-  void blankLineIsAShortRow() throws IOException {
-    assertThat(parse("a,b,c\n\n1,2,3\n").stream().map(CsvRecordParserTest::summary))
-        .containsExactly("2:SHORT_ROW", "3:1|2|3");
   }
 
   @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.cli.ExitCode;
+import org.openstrat.publish.OutputLock;
 import org.openstrat.testing.SparkTestBase;
 
 /**
@@ -108,10 +109,46 @@ class NightlyScriptTest {
     assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(second.code()).isEqualTo(ExitCode.LOCKED);
     assertThat(second.stderr().lines()).hasSize(1);
-    assertThat(second.stderr()).contains("holds the lock").contains(".lock").contains("pid ");
+    assertThat(second.stderr()).contains("holds the lock").contains(".nightly.lock").contains("pid ");
     assertThat(first.exitValue()).isEqualTo(ExitCode.OK);
     assertThat(logs()).as("the refused run writes no log").hasSize(1);
     assertThat(output.resolve("2026-11-20/_SUCCESS")).exists();
+  }
+
+  @Test
+  void theNightlysLockIsNotTheRunsLock() throws Exception {
+    // strat run, started by the nightly, locks OUTPUT/.lock itself: the nightly must not hold it.
+    Path started = tmp.resolve("started");
+    Path release = tmp.resolve("release");
+    Process nightly =
+        start(Map.of("FAKE_STARTED", started.toString(), "FAKE_RELEASE", release.toString()),
+            input.toString());
+    for (int i = 0; i < 300 && !Files.exists(started); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(started).as("nightly's run started").exists();
+    try (OutputLock runs = OutputLock.acquire(output)) {
+      assertThat(runs.isHeld()).isTrue();
+    } finally {
+      Files.createFile(release);
+      nightly.getErrorStream().readAllBytes();
+      assertThat(nightly.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(nightly.exitValue()).isEqualTo(ExitCode.OK);
+  }
+
+  @Test
+  void aRunRefusedByAnotherRunsLockIsExitSevenAndDeletesNothing() throws Exception {
+    for (String d : List.of("2026-11-01", "2026-11-02", "2026-11-03")) {
+      publication(d);
+    }
+
+    Result r = run(Map.of("STRAT_KEEP", "1", "FAKE_LOCKED", "1"), input.toString());
+
+    assertThat(r.code()).isEqualTo(ExitCode.LOCKED);
+    assertThat(entries(output)).containsExactly("2026-11-01", "2026-11-02", "2026-11-03", "logs");
+    assertThat(Files.readString(output.resolve("logs/latest.log")))
+        .contains("finished exit=7 (another run holds the lock)");
   }
 
   @Test
@@ -135,6 +172,30 @@ class NightlyScriptTest {
     assertThat(entries(output))
         .containsExactly("2026-10-01", "2026-11-02", "2026-11-04", "2026-11-05", "exports", "logs");
     assertThat(r.stderr()).contains("deleted=2 (2026-11-03 2026-11-01)");
+  }
+
+  @Test
+  void retentionTouchesOnlyRealPublicationFolders() throws Exception {
+    // Planted links named like a publication and like the failed reports' folder, pointing outside.
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createFile(elsewhere.resolve("_SUCCESS"));
+    Files.writeString(elsewhere.resolve("keep.csv"), "not ours\n");
+    Path reports = Files.createDirectories(tmp.resolve("reports/20200101T000000Z-aaaaaa"));
+    Files.createDirectories(tmp.resolve("reports/20200102T000000Z-bbbbbb"));
+    publication("2026-11-01");
+    publication("2026-11-02");
+    Files.createSymbolicLink(output.resolve("2026-10-01"), elsewhere);
+    Files.createSymbolicLink(output.resolve("failed"), reports.getParent());
+
+    Result r = run(Map.of("STRAT_KEEP", "1"), input.toString());
+
+    assertThat(r.code()).isEqualTo(ExitCode.OK);
+    assertThat(elsewhere.resolve("keep.csv")).exists();
+    assertThat(reports).exists();
+    assertThat(tmp.resolve("reports/20200102T000000Z-bbbbbb")).exists();
+    assertThat(Files.isSymbolicLink(output.resolve("2026-10-01"))).isTrue();
+    assertThat(entries(output)).containsExactly("2026-10-01", "2026-11-20", "failed", "logs");
+    assertThat(r.stderr()).contains("deleted=2 (2026-11-02 2026-11-01)");
   }
 
   @Test

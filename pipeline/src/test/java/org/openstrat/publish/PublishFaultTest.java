@@ -87,15 +87,88 @@ class PublishFaultTest extends SparkTestBase {
         default -> throw new AssertionError(c.stage());
       }
       // The next run starts with recovery: stale staging removed, an aside publication restored.
-      Publication.recover(out);
+      try (OutputLock lock = OutputLock.acquire(out)) {
+        Publication.recover(lock);
+      }
       try (Stream<Path> s = Files.list(out)) {
-        assertThat(s.map(p -> p.getFileName().toString()).toList()).as(c.stage()).containsExactly(DAY1.toString());
+        assertThat(s.map(p -> p.getFileName().toString()).toList()).as(c.stage())
+            .containsExactlyInAnyOrder(DAY1.toString(), OutputLock.FILE);
       }
       if (!c.stage().equals("swapped")) {
         assertThat(Manifest.sha256Tree(day1)).as(c.stage()).isEqualTo(before);
       }
       assertThat(readableRows(day1)).as(c.stage()).isEqualTo(8);
     }
+  }
+
+  // ---- the pause hook never outlives its test ------------------------------------------------
+
+  /** A template publication for the "files" harness: a cohort folder and a manifest. */
+  private Path tinyTemplate() throws IOException {
+    Path t = Files.createDirectories(tmp.resolve("tiny/cohort"));
+    Files.writeString(t.resolve("part"), "x");
+    Files.writeString(tmp.resolve("tiny/manifest.json"), "{}");
+    return tmp.resolve("tiny");
+  }
+
+  /** Reads the child's stderr until the pause line; returns everything read. */
+  private static String awaitPause(Process p, String stage) throws IOException {
+    StringBuilder seen = new StringBuilder();
+    BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+    for (String line; (line = r.readLine()) != null; ) {
+      seen.append(line).append('\n');
+      if (line.contains("test pause at " + stage)) {
+        return seen.toString();
+      }
+    }
+    throw new AssertionError("child never paused at " + stage + ": " + tail(seen.toString()));
+  }
+
+  @Test
+  void aPausedChildGoesOnAfterALineOnStdin() throws Exception {
+    Path out = tmp.resolve("resume");
+    Process p = new ProcessBuilder(harness("files", "cohort-written", out, DAY2, tinyTemplate()))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    awaitPause(p, "cohort-written");
+    p.getOutputStream().write('\n');
+    p.getOutputStream().flush();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child finished").isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(out.resolve(DAY2 + "/_SUCCESS")).exists();
+  }
+
+  @Test
+  void aPausedChildEndsWhenItsParentClosesStdin() throws Exception {
+    // What a dying parent does to the pipe: its end is closed, the child reads end of file.
+    Path out = tmp.resolve("eof");
+    Process p = new ProcessBuilder(harness("files", "cohort-written", out, DAY2, tinyTemplate()))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    awaitPause(p, "cohort-written");
+    p.getOutputStream().close();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("child ended after stdin closed").isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(out.resolve(DAY2.toString())).doesNotExist();
+  }
+
+  @Test
+  void aPausedChildEndsWhenItsParentIsKilled() throws Exception {
+    // The child's parent is a shell; its stdin is this test's pipe (fd 3: a background job's stdin
+    // would be /dev/null), which stays open, so only the parent check can end the pause.
+    Path out = tmp.resolve("orphan");
+    List<String> cmd = harness("files", "cohort-written", out, DAY2, tinyTemplate());
+    StringBuilder quoted = new StringBuilder();
+    for (String a : cmd) {
+      quoted.append(" '").append(a.replace("'", "'\\''")).append('\'');
+    }
+    Process shell = new ProcessBuilder("/bin/sh", "-c", "exec 3<&0;" + quoted + " <&3 3<&- & wait")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    awaitPause(shell, "cohort-written");
+    ProcessHandle child = shell.toHandle().children().findFirst().orElseThrow();
+    shell.destroyForcibly();
+    shell.waitFor(30, TimeUnit.SECONDS);
+    assertThat(child.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("orphaned child ended").isFalse();
+    assertThat(out.resolve(DAY2.toString())).doesNotExist();
+    shell.getOutputStream().close();
   }
 
   /** Names in OUTPUT a reader would take for a publication (not hidden). */
@@ -119,25 +192,31 @@ class PublishFaultTest extends SparkTestBase {
     return n;
   }
 
+  /** The java command line of a {@link PublishHarness} child paused at {@code stage}. */
+  static List<String> harness(String mode, String stage, Path out, LocalDate asOf, Path template) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized")
+          || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add(mode.equals("spark") ? "-Xmx1g" : "-Xmx128m");
+    cmd.add("-D" + Publication.PAUSE_PROPERTY + "=" + stage);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(PublishHarness.class.getName());
+    cmd.add(mode);
+    cmd.add(out.toString());
+    cmd.add(asOf.toString());
+    cmd.add(template.toString());
+    return cmd;
+  }
+
   private static Path killAt(Case c, Path out, Path template) {
     try {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized")
-            || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
-          cmd.add(a);
-        }
-      }
-      cmd.add(c.mode().equals("spark") ? "-Xmx1g" : "-Xmx128m");
-      cmd.add("-D" + Publication.PAUSE_PROPERTY + "=" + c.stage());
-      cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
-      cmd.add(PublishHarness.class.getName());
-      cmd.add(c.mode());
-      cmd.add(out.toString());
-      cmd.add(c.asOf().toString());
-      cmd.add(template.toString());
+      List<String> cmd = harness(c.mode(), c.stage(), out, c.asOf(), template);
       Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       StringBuilder seen = new StringBuilder();
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {

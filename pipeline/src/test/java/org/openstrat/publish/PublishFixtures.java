@@ -1,10 +1,17 @@
 package org.openstrat.publish;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,10 +43,25 @@ public final class PublishFixtures {
   public static Publisher.Request request(
       Path output, Dataset<Row> scores, LocalDate asOf, Optional<Pseudonymiser> key) {
     return new Publisher.Request(
-        output, asOf, scores, null, CohortConfig.defaults(), PRACTICE_TO_PCN, key);
+        output, asOf, scores, null, CohortConfig.defaults(), PRACTICE_TO_PCN, key, List.of());
   }
 
   public static Pseudonymiser key() {
     return Pseudonymiser.ofKey("0123456789abcdef0123456789abcdef-test-key".getBytes());
+  }
+
+  /** Every folder under {@code pub} is 0750 and every file 0640; the parts that hold rows are there. */
+  public static void assertModes(Path pub) throws IOException {
+    List<String> seen = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(pub)) {
+      for (Path p : s.toList()) {
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        assertThat(mode).as(pub.relativize(p).toString()).isEqualTo(Files.isDirectory(p) ? "rwxr-x---" : "rw-r-----");
+        seen.add(pub.relativize(p).toString());
+      }
+    }
+    assertThat(seen).anyMatch(p -> p.startsWith("cohort/") && p.endsWith(".parquet"))
+        .anyMatch(p -> p.startsWith("cohort_csv/") && p.endsWith(".csv"))
+        .contains("manifest.json", "_SUCCESS", "summary/summary.csv");
   }
 }

@@ -142,7 +142,7 @@ class PublishTest extends SparkTestBase {
     assertThat(pub.resolve("_SUCCESS")).exists();
     assertThat(pub.resolve("manifest.json")).exists();
     try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactly("2025-04-01");
+      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactlyInAnyOrder("2025-04-01", OutputLock.FILE);
     }
     // No key: scores/ skipped with a message, recorded in the manifest.
     assertThat(pub.resolve("scores")).doesNotExist();
@@ -223,7 +223,7 @@ class PublishTest extends SparkTestBase {
     assertThat(new ObjectMapper().readTree(pub.resolve("manifest.json").toFile()).at("/run_id").asText())
         .isNotEqualTo(run1);
     try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactly("2025-04-01");
+      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactlyInAnyOrder("2025-04-01", OutputLock.FILE);
     }
   }
 
@@ -293,12 +293,12 @@ class PublishTest extends SparkTestBase {
     wrong.put("A00002", "U00002"); // the as-of mapping disagrees with the scores table
     Publisher.Request req =
         new Publisher.Request(out, PublishFixtures.AS_OF, PublishFixtures.scores(spark(), 0), null,
-            CohortConfig.defaults(), wrong, Optional.empty());
+            CohortConfig.defaults(), wrong, Optional.empty(), List.of());
     assertThatThrownBy(() -> publish(req))
         .isInstanceOfSatisfying(StratException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.PUBLISH))
         .hasMessageContaining("not in that PCN on the as-of date");
     try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.toList()).isEmpty();
+      assertThat(s.map(x -> x.getFileName().toString()).toList()).containsExactly(OutputLock.FILE);
     }
   }
 
@@ -318,13 +318,118 @@ class PublishTest extends SparkTestBase {
     failed.abandon();
     assertThat(failed.work()).doesNotExist();
 
-    // A killed run leaves its scratch folder: the next run's start deletes it.
-    Path killed = Publication.begin(out, d, "r3").work();
+    // A killed run leaves its staging and scratch folders (and its lock is gone with it): the next
+    // run's start deletes them.
+    Path killed = out.resolve(".staging-r3.work");
     Files.createDirectories(killed.resolve("gp_events"));
+    Files.createDirectories(out.resolve(".staging-r3"));
     Publication.begin(out, d, "r4").abandon();
     assertThat(killed).doesNotExist();
     try (Stream<Path> s = Files.list(out)) {
-      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly(d.toString());
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder(d.toString(), OutputLock.FILE);
     }
+  }
+
+  @Test
+  void publicationsAreClosedToOtherUsersWhateverTheUmask() throws IOException {
+    // This JVM's umask (022 here) leaves what Java writes world-readable; Hadoop's umask is set to
+    // 000 for the run so that Spark's files are world-writable too: the worst case.
+    Path control = Files.createFile(tmp.resolve("control"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.getPosixFilePermissions(control).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+        "a umask that leaves files world-readable (022)");
+    org.apache.hadoop.conf.Configuration hc = spark().sparkContext().hadoopConfiguration();
+    String was = hc.get("fs.permissions.umask-mode");
+    hc.set("fs.permissions.umask-mode", "000");
+    Path out = tmp.resolve("modes");
+    try {
+      publish(out, PublishFixtures.scores(spark(), 0), PublishFixtures.AS_OF, Optional.of(PublishFixtures.key()));
+    } finally {
+      if (was == null) {
+        hc.unset("fs.permissions.umask-mode");
+      } else {
+        hc.set("fs.permissions.umask-mode", was);
+      }
+    }
+    PublishFixtures.assertModes(out.resolve("2025-04-01"));
+  }
+
+  @Test
+  void recoveryTouchesOnlyRealFoldersARunMade() throws IOException {
+    Path out = Files.createDirectories(tmp.resolve("planted"));
+    LocalDate d = PublishFixtures.AS_OF;
+    // Outside OUTPUT: a folder that looks like a publication, and one that looks like staging.
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createFile(elsewhere.resolve("_SUCCESS"));
+    Files.writeString(elsewhere.resolve("secret.csv"), "not strat's\n");
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    Files.writeString(other.resolve("keep.txt"), "keep\n");
+    Path replacedLink = out.resolve(".replaced-" + d + "-20250101T000000Z-abcdef");
+    Files.createSymbolicLink(replacedLink, elsewhere);
+    Path stagingLink = out.resolve(".staging-20250101T000000Z-abcdef");
+    Files.createSymbolicLink(stagingLink, other);
+    // A real aside folder of another date without _SUCCESS: not a publication to put back.
+    Path notAPublication = Files.createDirectories(out.resolve(".replaced-2025-03-01-r0"));
+    // A real one that is: put back as before.
+    Path aside = Files.createDirectories(out.resolve(".replaced-2025-02-01-r0"));
+    Files.createFile(aside.resolve("_SUCCESS"));
+    Files.createDirectories(aside.resolve("cohort"));
+
+    Publication pub = Publication.begin(out, d, "r1");
+    pub.abandon();
+
+    assertThat(out.resolve(d.toString())).as("no date folder made from a link").doesNotExist();
+    assertThat(Files.isSymbolicLink(replacedLink)).isTrue();
+    assertThat(Files.isSymbolicLink(stagingLink)).isTrue();
+    assertThat(elsewhere.resolve("secret.csv")).exists();
+    assertThat(other.resolve("keep.txt")).exists();
+    assertThat(notAPublication).exists();
+    assertThat(out.resolve("2025-02-01/_SUCCESS")).exists();
+    assertThat(pub.leftAlone()).hasSize(3)
+        .anyMatch(n -> n.startsWith(replacedLink.getFileName() + " (a symbolic link"))
+        .anyMatch(n -> n.startsWith(stagingLink.getFileName() + " (a symbolic link"))
+        .anyMatch(n -> n.startsWith(".replaced-2025-03-01-r0 (no _SUCCESS"));
+    // Nor is a date-named link taken for the previous publication.
+    Files.createSymbolicLink(out.resolve("2025-03-31"), elsewhere);
+    Files.createDirectories(elsewhere.resolve("cohort"));
+    assertThat(Previous.find(out, d)).contains(out.resolve("2025-02-01"));
+  }
+
+  @Test
+  void anOutputFolderThisUserCannotWriteSaysWhyAndWhatToDo() {
+    // Root writes anywhere, so the permission case is built from the exception Java raises.
+    StratException e = OutputLock.cannotWrite(Path.of("/data/out"),
+        new java.nio.file.AccessDeniedException("/data/out"));
+    assertThat(e.exitCode()).isEqualTo(ExitCode.CONFIG);
+    assertThat(e.getMessage()).isEqualTo("Cannot write to output folder /data/out: permission denied (user "
+        + System.getProperty("user.name") + "); give --output a folder this user can create and write");
+  }
+
+  @Test
+  void aLiveRunsStagingIsNeverTouchedByASecondRun() throws IOException {
+    Path out = tmp.resolve("two");
+    LocalDate d = PublishFixtures.AS_OF;
+    Publication live = Publication.begin(out, d, "live");
+    Files.writeString(live.staging().resolve("part"), "x");
+    assertThatThrownBy(() -> Publication.begin(out, d, "second"))
+        .isInstanceOfSatisfying(StratException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.LOCKED))
+        .hasMessageContaining("another run holds the lock " + out.resolve(OutputLock.FILE))
+        .hasMessageContaining("pid " + ProcessHandle.current().pid());
+    assertThat(live.staging().resolve("part")).exists();
+    assertThat(out.resolve(".staging-second")).doesNotExist();
+    live.abandon();
+    Publication.begin(out, d, "third").abandon(); // free again
+  }
+
+  @Test
+  void aPublicationMissingAPartFailsBeforeSuccess() throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("staged"));
+    Files.createDirectories(root.resolve("cohort"));
+    Files.writeString(root.resolve("manifest.json"), "{}");
+    Files.createFile(root.resolve("report.json")); // empty
+    assertThatThrownBy(() -> PublishCheck.complete(root, List.of("cohort", "manifest.json", "report.json", "summary")))
+        .isInstanceOfSatisfying(StratException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.PUBLISH))
+        .hasMessageContaining("lacks report.json, summary");
+    PublishCheck.complete(root, List.of("cohort", "manifest.json"));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +73,55 @@ class ValidateCommandTest extends SparkTestBase {
         .columns()).containsExactly("extract", "reason", "source_file", "line", "raw");
     // No NHS number on stdout or stderr.
     assertThat(r.out() + r.err()).doesNotContain("9434765919").doesNotContain(Fixture.nhs(2));
+  }
+
+  @Test
+  void aPracticeWhoseOnlyRowIsRejectedIsListedWithoutPcn(@TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    Path out = tmp.resolve("out");
+    Fixture.full(in);
+    // D00004's only row has an impossible start date: rejected, so it has no mapping on the as-of
+    // date, and its patient P15 is set aside as PRACTICE_WITHOUT_PCN.
+    Fixture.write(in, "practices.csv", Files.readString(in.resolve("practices.csv"))
+        + "D00004,Delta,U00001,PCN One,I1,ICC One,Q1,ICP One,2020-13-01,\n");
+    Fixture.write(in, "patients.csv", Files.readString(in.resolve("patients.csv"))
+        + Fixture.fill("{P15},M,1950-05-01,D00004,2000-01-01,,,,N,N\n"));
+    Files.writeString(tmp.resolve("strat.properties"), "quality.max_reject_rate=1\n");
+    Run r = run("validate", "--input", in.toString(), "--as-of", "2025-01-01", "--output",
+        out.toString(), "--config", tmp.resolve("strat.properties").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+    String json = Files.readString(out.resolve("quality/report.json"));
+    assertThat(json)
+        .contains("\"PRACTICE_WITHOUT_PCN\":2")
+        .contains("\"practices_without_pcn\":[\"C00003\",\"D00004\"]");
+  }
+
+  @Test
+  void badBytesAreRowsRejectedAsInvalidEncodingAndCounted(@TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    Path out = tmp.resolve("out");
+    Fixture.full(in);
+    // One bad byte in the first row, one some 40 KB into the file, both in free-text-free rows.
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes("nhs_number,event_date,snomed_code,numeric_value\n".getBytes(StandardCharsets.UTF_8));
+    b.writeBytes(Fixture.fill("{P1},2024-06-01,73211009,1\n").replace(",1\n", ",\u00b11\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    for (int i = 0; i < 1200; i++) {
+      b.writeBytes(Fixture.fill("{P1},2024-06-01,73211009," + i + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    b.writeBytes(Fixture.fill("{P2},2024-06-01,73211009,\u00b12\n").getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(in.resolve("gp_events.csv"), b.toByteArray());
+    Files.writeString(tmp.resolve("strat.properties"), "quality.max_reject_rate=1\n");
+    Run r = run("validate", "--input", in.toString(), "--as-of", "2025-01-01", "--output",
+        out.toString(), "--config", tmp.resolve("strat.properties").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+    String json = Files.readString(out.resolve("quality/report.json"));
+    assertThat(json).contains("\"gp_events\":{\"files\":[\"gp_events.csv\"],\"rows_read\":1202,")
+        .contains("\"INVALID_ENCODING\":2");
+    List<String> lines = spark().read().parquet(out.resolve("quality/rejected/gp_events").toString())
+        .where("reason = 'INVALID_ENCODING'").orderBy("line").select("line").collectAsList().stream()
+        .map(x -> x.get(0).toString()).toList();
+    assertThat(lines).containsExactly("2", "1203");
   }
 
   @Test

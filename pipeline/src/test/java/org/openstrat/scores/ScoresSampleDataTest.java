@@ -40,6 +40,17 @@ class ScoresSampleDataTest extends SparkTestBase {
     Dataset<Row> s =
         Scores.compute(population, v.accepted(), AS_OF, RuleSet.load(repoRoot().resolve("rules")));
     scores = Fixtures.byPatient(s);
+    schema = s.schema();
+  }
+
+  private static org.apache.spark.sql.types.StructType schema;
+
+  @Test
+  void theScoresTableIsItsDeclaredSchema() {
+    // Cohort filters are checked against Scores.SCHEMA before any data is read: it must be exact.
+    assertThat(java.util.Arrays.stream(schema.fields()).map(f -> f.name() + ":" + f.dataType().simpleString()))
+        .containsExactlyElementsOf(java.util.Arrays.stream(Scores.SCHEMA.fields())
+            .map(f -> f.name() + ":" + f.dataType().simpleString()).toList());
   }
 
   private static List<Object> list(Row r, String column) {
