@@ -167,6 +167,14 @@ public final class BacktestCommand implements Callable<Integer> {
           + extract.minusMonths(horizon) + ")");
     }
 
+    // Held like strat run's: a run on the same OUTPUT (whose recovery cleans scratch folders)
+    // and a second backtest wait their turn with exit 7.
+    try (org.openstrat.publish.OutputLock lock = org.openstrat.publish.OutputLock.acquire(output)) {
+      return backtest(at, end, cc, out);
+    }
+  }
+
+  private Integer backtest(LocalDate at, LocalDate end, CohortConfig cc, PrintWriter out) {
     Path root = output.resolve("backtest");
     Path staging = root.resolve(".staging-" + at + "-" + ProcessHandle.current().pid());
     Path work = ValidateCommand.scratch(output);
