@@ -224,6 +224,10 @@ public final class BacktestCommand implements Callable<Integer> {
       throw e;
     } finally {
       cached.forEach(Dataset::unpersist);
+      // What validation cached for the run it composes (kept there until the JVM ends) is not
+      // needed once the frames are written: released, so a JVM that goes on (tests, a driver
+      // shared by several jobs) does not keep two validations' extracts in memory.
+      spark.catalog().clearCache();
       Folders.deleteQuietly(work);
     }
   }
@@ -263,8 +267,17 @@ public final class BacktestCommand implements Callable<Integer> {
         .write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(file.toString());
     Dataset<Row> data = spark.read().parquet(file.toString());
     long n = data.count();
+    release(v);
     progress.done("scores_and_outcomes" + suffix, report.population(), n, t);
     return new Frame(at, end, data, from);
+  }
+
+  /** Unpersists what {@link ValidateCommand#run} cached: the frame no longer reads it. */
+  private static void release(ValidateCommand.Result v) {
+    v.validated().labelled().values().forEach(Dataset::unpersist);
+    v.validated().accepted().values().forEach(Dataset::unpersist);
+    v.validated().practicePcn().unpersist();
+    v.population().unpersist();
   }
 
   /**
