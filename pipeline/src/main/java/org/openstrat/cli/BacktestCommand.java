@@ -1,5 +1,7 @@
 package org.openstrat.cli;
 
+import org.openstrat.core.ExitCode;
+import org.openstrat.core.StratException;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;

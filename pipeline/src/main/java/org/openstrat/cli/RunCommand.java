@@ -1,5 +1,7 @@
 package org.openstrat.cli;
 
+import org.openstrat.core.ExitCode;
+import org.openstrat.core.StratException;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
@@ -37,7 +39,7 @@ import org.openstrat.publish.Publisher;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.quality.QualityReport;
 import org.openstrat.quality.QualityWriter;
-import org.openstrat.quality.Reason;
+import org.openstrat.core.Reason;
 import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;

@@ -1,5 +1,6 @@
 package org.openstrat.cli;
 
+import org.openstrat.core.ExitCode;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.PrintWriter;

@@ -1,5 +1,7 @@
 package org.openstrat.cli;
 
+import org.openstrat.core.ExitCode;
+import org.openstrat.core.StratException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.LocalDate;

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.types.StructType;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.config.Settings;
 
 /**

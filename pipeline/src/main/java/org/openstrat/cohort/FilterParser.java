@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 
 /**
  * The cohort filter mini-language, parsed here into Spark {@link Column} expressions so that no

@@ -11,7 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.util.IoErrors;
 
 /**

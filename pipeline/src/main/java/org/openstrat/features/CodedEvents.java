@@ -16,7 +16,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 
 /**
  * One pass over GP events for every code-list rule of every score: each event is joined to a

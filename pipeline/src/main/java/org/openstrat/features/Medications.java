@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 
 /**
  * Medication-based rules (e.g. a long-term condition counted from 4 or more issues of a drug class

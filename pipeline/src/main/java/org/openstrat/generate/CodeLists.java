@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.util.CheckDigits;
 
 /**

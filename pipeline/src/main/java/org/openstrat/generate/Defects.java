@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.openstrat.ingest.Extract;
-import org.openstrat.quality.Reason;
+import org.openstrat.core.Reason;
 import org.openstrat.util.CheckDigits;
 
 /**

@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.ingest.Extract;
 
 /**
@@ -85,7 +85,7 @@ public final class Generator {
   public static Result run(Options o, PrintWriter err) {
     long t0 = System.nanoTime();
     if (o.patients() < 1) {
-      throw new StratException(org.openstrat.cli.ExitCode.USAGE, "--patients must be at least 1");
+      throw new StratException(org.openstrat.core.ExitCode.USAGE, "--patients must be at least 1");
     }
     CodeLists codes = CodeLists.load(o.rulesDir());
     Dates dates = new Dates(o.extractDate());

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.openstrat.ingest.Extract;
-import org.openstrat.quality.Reason;
+import org.openstrat.core.Reason;
 
 /**
  * generator-ledger.csv, as docs/data-contract.md "Generator ledger" defines it:

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.openstrat.quality.Reason;
+import org.openstrat.core.Reason;
 
 /**
  * The contract's CSV record parser (docs/data-contract.md, "Row checks" 1), one file at a time.

@@ -45,7 +45,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.util.IoErrors;
 
 /**

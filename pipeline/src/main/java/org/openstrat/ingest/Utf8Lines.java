@@ -35,7 +35,7 @@ public final class Utf8Lines implements Closeable {
 
   /**
    * The longest physical line kept whole, 1 MiB: far above any valid row (every field is at most
-   * {@code Checks.MAX_FIELD_CHARS} characters), and a bound on memory when a file has no line ends
+   * {@code Reason.MAX_FIELD_CHARS} characters), and a bound on memory when a file has no line ends
    * (binary data, a runaway field).
    */
   public static final int MAX_LINE_BYTES = 1 << 20;

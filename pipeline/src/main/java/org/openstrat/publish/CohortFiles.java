@@ -18,7 +18,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.cohort.CohortColumns;
 import org.openstrat.cohort.CohortLevel;
 

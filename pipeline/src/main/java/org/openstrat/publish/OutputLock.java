@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.openstrat.cli.ExitCode;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.ExitCode;
+import org.openstrat.core.StratException;
 import org.openstrat.util.IoErrors;
 
 /**

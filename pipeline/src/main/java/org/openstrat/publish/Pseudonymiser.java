@@ -19,7 +19,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 
 /**
  * person_id = lower-case hex HMAC-SHA256(key, nhs_number). The key comes, in this order, from

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.util.Folders;
 import org.openstrat.util.IoErrors;
 

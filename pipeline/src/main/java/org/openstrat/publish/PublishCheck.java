@@ -13,7 +13,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 
 /**
  * Checks a staged publication before it is made visible, reading the files back (Parquet with

@@ -2,7 +2,7 @@ package org.openstrat.publish;
 
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 
 /**
  * File names made from data. Only a code matching a strict pattern becomes part of an output path,

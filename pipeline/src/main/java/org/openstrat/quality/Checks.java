@@ -1,5 +1,6 @@
 package org.openstrat.quality;
 
+import org.openstrat.core.Reason;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_remove;
 import static org.apache.spark.sql.functions.call_function;
@@ -31,13 +32,8 @@ public final class Checks {
   /** The earliest valid date: anything before is a data-entry default, not a real date. */
   public static final LocalDate MIN_DATE = LocalDate.of(1900, 1, 1);
 
-  /**
-   * The longest a field may be, in characters: 1,000. The longest valid values are free text
-   * (practice and PCN names) and secondary-diagnosis lists, a few hundred characters at most; a
-   * longer field is a broken export (a lost line end or quote), not data, and is rejected as
-   * {@code FIELD_TOO_LONG}.
-   */
-  public static final int MAX_FIELD_CHARS = 1000;
+  /** The longest a field may be, in characters: {@link Reason#MAX_FIELD_CHARS}. */
+  public static final int MAX_FIELD_CHARS = Reason.MAX_FIELD_CHARS;
 
   /**
    * NHS Data Dictionary ADMISSION METHOD codes (datadictionary.nhs.uk, attribute ADMISSION

@@ -3,7 +3,7 @@ package org.openstrat.quality;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 

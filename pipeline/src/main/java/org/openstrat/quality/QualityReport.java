@@ -1,5 +1,6 @@
 package org.openstrat.quality;
 
+import org.openstrat.core.Reason;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;

@@ -12,7 +12,7 @@ import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.ingest.Extract;
 import org.openstrat.util.IoErrors;
 

@@ -1,5 +1,6 @@
 package org.openstrat.quality;
 
+import org.openstrat.core.Reason;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_except;
 import static org.apache.spark.sql.functions.array_sort;
@@ -33,8 +34,8 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.openstrat.cli.ExitCode;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.ExitCode;
+import org.openstrat.core.StratException;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.ingest.RawExtracts;

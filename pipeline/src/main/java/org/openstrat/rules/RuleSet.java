@@ -11,7 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 
 /**
  * Every rule the pipeline scores with, loaded from {@code rules/} and checked against {@code

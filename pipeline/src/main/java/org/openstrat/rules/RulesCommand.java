@@ -3,7 +3,7 @@ package org.openstrat.rules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.openstrat.cli.ExitCode;
+import org.openstrat.core.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

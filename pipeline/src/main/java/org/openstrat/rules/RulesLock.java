@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.util.IoErrors;
 
 /**

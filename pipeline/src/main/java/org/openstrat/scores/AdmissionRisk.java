@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.rules.AdmissionModel;
 import org.openstrat.rules.Band;
 import org.openstrat.rules.ModelTerm;

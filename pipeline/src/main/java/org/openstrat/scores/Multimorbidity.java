@@ -16,7 +16,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.features.CodedEvents;
 import org.openstrat.features.CodedEvents.CodeRule;
 import org.openstrat.features.Features;

@@ -19,8 +19,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.openstrat.cli.ExitCode;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.ExitCode;
+import org.openstrat.core.StratException;
 import org.openstrat.config.Settings;
 import org.openstrat.testing.SparkTestBase;
 

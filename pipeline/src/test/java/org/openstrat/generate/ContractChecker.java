@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.types.DataTypes;
 import org.openstrat.ingest.Extract;
-import org.openstrat.quality.Reason;
+import org.openstrat.core.Reason;
 import org.openstrat.util.CheckDigits;
 
 /**

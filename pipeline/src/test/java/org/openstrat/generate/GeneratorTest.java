@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openstrat.cli.ExitCode;
+import org.openstrat.core.ExitCode;
 import org.openstrat.cli.Strat;
 import org.openstrat.ingest.Extract;
 import org.openstrat.testing.SparkTestBase;

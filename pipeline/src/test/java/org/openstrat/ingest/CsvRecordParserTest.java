@@ -8,7 +8,7 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.openstrat.quality.Reason;
+import org.openstrat.core.Reason;
 
 class CsvRecordParserTest {
 

@@ -11,7 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.openstrat.cli.ExitCode;
+import org.openstrat.core.ExitCode;
 import org.openstrat.cli.Strat;
 import org.openstrat.testing.SparkTestBase;
 import picocli.CommandLine;

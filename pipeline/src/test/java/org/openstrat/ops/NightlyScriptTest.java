@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openstrat.cli.ExitCode;
+import org.openstrat.core.ExitCode;
 import org.openstrat.publish.OutputLock;
 import org.openstrat.testing.SparkTestBase;
 

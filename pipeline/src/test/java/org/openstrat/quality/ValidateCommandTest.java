@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openstrat.cli.ExitCode;
+import org.openstrat.core.ExitCode;
 import org.openstrat.cli.Strat;
 import org.openstrat.testing.SparkTestBase;
 import picocli.CommandLine;

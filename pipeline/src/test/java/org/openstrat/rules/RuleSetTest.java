@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openstrat.cli.ExitCode;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.ExitCode;
+import org.openstrat.core.StratException;
 import org.openstrat.testing.SparkTestBase;
 
 /** The loader on the committed rules/, and its refusals on a tampered copy. */

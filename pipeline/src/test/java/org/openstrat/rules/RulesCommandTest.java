@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openstrat.cli.ExitCode;
+import org.openstrat.core.ExitCode;
 import org.openstrat.cli.Strat;
 import org.openstrat.testing.SparkTestBase;
 import picocli.CommandLine;

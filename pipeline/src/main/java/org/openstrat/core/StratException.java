@@ -1,4 +1,4 @@
-package org.openstrat.cli;
+package org.openstrat.core;
 
 /**
  * A failure the user can act on. Carries its exit code and a one-line message; the CLI prints the

@@ -1,4 +1,4 @@
-package org.openstrat.quality;
+package org.openstrat.core;
 
 /**
  * Why an input row was not used. Every rejected row carries exactly one reason: the first that
@@ -13,7 +13,7 @@ public enum Reason {
   LONG_ROW("more fields than the header", true),
   UNTERMINATED_QUOTE("a quoted field is never closed", true),
   // 2. Fields
-  FIELD_TOO_LONG("a field is longer than " + Checks.MAX_FIELD_CHARS + " characters", true),
+  FIELD_TOO_LONG("a field is longer than " + Reason.MAX_FIELD_CHARS + " characters", true),
   MISSING_VALUE("a required field is empty", true),
   INVALID_NHS_NUMBER("NHS number is not 10 digits, fails Modulus 11, or is reserved", true),
   UNPARSABLE_DATE("a date is not an ISO yyyy-MM-dd calendar date", true),
@@ -33,6 +33,14 @@ public enum Reason {
   // 5. Dataset rules (not defects)
   SUPERSEDED_SUBMISSION("an older submission of a local authority that has sent a newer one", false),
   PRACTICE_WITHOUT_PCN("the practice has no PCN mapping valid on the as-of date", false);
+
+  /**
+   * The longest a field may be, in characters: 1,000. The longest valid values are free text
+   * (practice and PCN names) and secondary-diagnosis lists, a few hundred characters at most; a
+   * longer field is a broken export (a lost line end or quote), not data, and is rejected as
+   * {@link #FIELD_TOO_LONG}.
+   */
+  public static final int MAX_FIELD_CHARS = 1000;
 
   private final String description;
   private final boolean defect;

@@ -1,4 +1,4 @@
-package org.openstrat.cli;
+package org.openstrat.core;
 
 /**
  * Every exit code {@code strat} returns. The README's "Exit codes" table mirrors this class; keep
