@@ -129,6 +129,21 @@ public final class ValidateCommand implements Callable<Integer> {
   /** What {@link #run} produced. */
   public record Result(Validated validated, Dataset<Row> population, QualityReport report) {}
 
+  /** {@link #run} without a previous publication (the row-drop completeness rule is skipped). */
+  public static Result run(
+      SparkSession spark,
+      Path input,
+      LocalDate asOf,
+      LocalDate extractDateOverride,
+      QualityConfig cfg,
+      Path output,
+      Path work,
+      long stageMinBytes,
+      PrintWriter progress) {
+    return run(spark, input, asOf, extractDateOverride, cfg, output, work, stageMinBytes,
+        PreviousRows.NONE, progress);
+  }
+
   /**
    * The first stages of a run, composed: ingest, validate, population, report, quarantine. Used by
    * {@code strat validate} and reusable by {@code strat run}. Writes OUTPUT/quality/ and returns
