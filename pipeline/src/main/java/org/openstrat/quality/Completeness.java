@@ -16,13 +16,13 @@ import org.openstrat.ingest.Extract;
  *
  * <pre>
  * quality.min_rows_per_1000_patients.NAME  rows read per 1,000 registered patients (accepted rows of
- *                                          patients) at least this; default 1 for the activity,
- *                                          social-care and housing extracts; 0 = off
+ *                                          patients) at least this; default 1 for the five activity
+ *                                          extracts, 0 (off) for social care and housing; 0 = off
  * quality.max_row_drop.NAME                rows read may fall by at most this share against the
  *                                          previous publication's count (its manifest.json);
  *                                          default 0.5; 1 = off
  * quality.max_stale_days.NAME              the newest accepted row's date (the scoring-window date
- *                                          column) at most this many days before the extract date;
+ *                                          column) at most this many days before the as-of date;
  *                                          default 365 for the five activity extracts, 0 (off) for
  *                                          social care and housing, whose dates may be old
  * quality.on_incomplete[.NAME]             fail (default: exit 5, nothing published) or warn (one
@@ -48,6 +48,13 @@ public record Completeness(double minRowsPer1000, double maxDrop, int maxStaleDa
       Extract.APC_SPELLS, Extract.AE_ATTENDANCES, Extract.OP_APPOINTMENTS, Extract.SOCIAL_CARE,
       Extract.HOUSING);
 
+  /**
+   * Social care and housing: few patients have a row, a small area or an early as-of date may have
+   * none, and their dates (service start, record date) may be years old; their floor and staleness
+   * rules are off unless configured.
+   */
+  static final Set<Extract> SPARSE = EnumSet.of(Extract.SOCIAL_CARE, Extract.HOUSING);
+
   public static final double DEFAULT_MIN_ROWS_PER_1000 = 1;
   public static final double DEFAULT_MAX_DROP = 0.5;
   public static final int DEFAULT_MAX_STALE_DAYS = 365;
@@ -58,13 +65,15 @@ public record Completeness(double minRowsPer1000, double maxDrop, int maxStaleDa
     Map<Extract, Completeness> out = new EnumMap<>(Extract.class);
     for (Extract e : Extract.values()) {
       String n = e.fileName();
-      double min = PER_PATIENT.contains(e)
-          ? s.getDouble("quality.min_rows_per_1000_patients." + n, DEFAULT_MIN_ROWS_PER_1000, 0, 1e9)
-          : 0;
+      double min = 0;
+      if (PER_PATIENT.contains(e)) {
+        double dflt = SPARSE.contains(e) ? 0 : DEFAULT_MIN_ROWS_PER_1000;
+        min = s.getDouble("quality.min_rows_per_1000_patients." + n, dflt, 0, 1e9);
+      }
       double drop = s.getDouble("quality.max_row_drop." + n, DEFAULT_MAX_DROP, 0, 1);
       int stale = 0;
       if (DATED.contains(e)) {
-        int dflt = e == Extract.SOCIAL_CARE || e == Extract.HOUSING ? 0 : DEFAULT_MAX_STALE_DAYS;
+        int dflt = SPARSE.contains(e) ? 0 : DEFAULT_MAX_STALE_DAYS;
         stale = s.getInt("quality.max_stale_days." + n, dflt, 0, 36500);
       }
       boolean fail = onIncomplete(s, "quality.on_incomplete." + n, onAll).equals("fail");

@@ -134,9 +134,9 @@ public final class QualityReport {
           num(Math.abs(value - limit)));
     }
 
-    private static String num(double d) {
-      return d == Math.rint(d) && Math.abs(d) > 1 && Math.abs(d) < 1e15
-          ? Long.toString((long) d)
+    private String num(double d) {
+      return threshold.startsWith("quality.max_stale_days")
+          ? Long.toString(Math.round(d))
           : String.format(Locale.ROOT, "%.4f", d);
     }
   }
@@ -423,12 +423,14 @@ public final class QualityReport {
         }
       }
       // Without an accepted dated row there is no newest date: the floor and the reject rate speak.
+      // Measured to the as-of date: the extract date in a nightly run; in a backtest (an earlier
+      // as-of) a feed is stale when it has nothing near the date scored, not the extract's date.
       if (rule.maxStaleDays() > 0 && c.latest() != null) {
-        long days = java.time.temporal.ChronoUnit.DAYS.between(c.latest(), extractDate);
+        long days = java.time.temporal.ChronoUnit.DAYS.between(c.latest(), asOf);
         if (days > rule.maxStaleDays()) {
           out.add(new Breach("quality.max_stale_days." + n,
               n + " days from its newest " + ColumnRule.windowDate(c.extract()) + " (" + c.latest()
-                  + ") to the extract date " + extractDate,
+                  + ") to the as-of date " + asOf,
               days, rule.maxStaleDays(), rule.fail()));
         }
       }

@@ -76,16 +76,20 @@ class CompletenessTest {
   }
 
   @Test
-  void aStaleFeedIsItsNewestDateFarBeforeTheExtractDate() {
+  void aStaleFeedIsItsNewestDateFarBeforeTheAsOfDate() {
     QualityReport r = report(config(), Map.of(),
         counts(Extract.APC_SPELLS, 500, LocalDate.of(2024, 1, 1)), // 455 days
         counts(Extract.HOUSING, 500, LocalDate.of(2020, 1, 1)), // off by default
         counts(Extract.OP_APPOINTMENTS, 500, LocalDate.of(2024, 4, 1))); // 364 days
     assertThat(messages(r.breaches())).containsExactly(
         "quality.max_stale_days.apc_spells: apc_spells days from its newest admission_date (2024-01-01)"
-            + " to the extract date 2025-03-31 is 455, above the maximum 365 by 90");
+            + " to the as-of date 2025-03-31 is 455, above the maximum 365 by 90");
     assertThat(report(config("quality.max_stale_days.housing", "400"), Map.of(),
         counts(Extract.HOUSING, 500, LocalDate.of(2020, 1, 1))).breaches()).hasSize(1);
+    // Social care and housing may be empty unless a floor is configured for them.
+    assertThat(report(config(), Map.of(), counts(Extract.SOCIAL_CARE, 0, null)).breaches()).isEmpty();
+    assertThat(report(config("quality.min_rows_per_1000_patients.social_care", "5"), Map.of(),
+        counts(Extract.SOCIAL_CARE, 0, null)).breaches()).hasSize(1);
   }
 
   @Test
@@ -98,10 +102,10 @@ class CompletenessTest {
     assertThat(r.toJson()).contains("\"passed\":true").contains("\"warnings\":[{\"threshold\":"
         + "\"quality.min_rows_per_1000_patients.apc_spells\"");
     // Everything to warn at once, one extract back to fail.
-    QualityReport all = report(config("quality.on_incomplete", "warn", "quality.on_incomplete.housing", "fail"),
-        Map.of(), counts(Extract.APC_SPELLS, 0, null), counts(Extract.HOUSING, 0, null));
+    QualityReport all = report(config("quality.on_incomplete", "warn", "quality.on_incomplete.gp_events", "fail"),
+        Map.of(), counts(Extract.APC_SPELLS, 0, null), counts(Extract.GP_EVENTS, 0, null));
     assertThat(messages(all.warnings())).singleElement().asString().contains("apc_spells");
-    assertThat(messages(all.breaches())).singleElement().asString().contains("housing");
+    assertThat(messages(all.breaches())).singleElement().asString().contains("gp_events");
   }
 
   @Test
