@@ -32,6 +32,7 @@ import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.publish.Manifest;
 import org.openstrat.publish.OutputLock;
+import org.openstrat.publish.Previous;
 import org.openstrat.publish.Progress;
 import org.openstrat.publish.Pseudonymiser;
 import org.openstrat.publish.Publication;
@@ -168,7 +169,7 @@ public final class RunCommand implements Callable<Integer> {
       long t = Progress.start();
       ValidateCommand.Result v =
           ValidateCommand.run(spark, input, scoreDate, extract, qc, pub.staging(), pub.work(),
-              Ingest.STAGE_MIN_BYTES, err);
+              Ingest.STAGE_MIN_BYTES, Previous.rows(output, scoreDate), err);
       QualityReport report = v.report();
       long read = report.extracts().values().stream().mapToLong(QualityReport.ExtractCounts::read).sum();
       progress.done("validate", read, report.population(), t);

@@ -18,6 +18,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
+import org.openstrat.quality.PreviousRows;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.Scores;
@@ -95,7 +96,7 @@ public final class ScoreCommand implements Callable<Integer> {
       PrintWriter err) {
     ValidateCommand.Result r =
         ValidateCommand.run(spark, input, asOf, extractDate, cfg, output, work,
-            Ingest.STAGE_MIN_BYTES, err);
+            Ingest.STAGE_MIN_BYTES, PreviousRows.NONE, err);
     ValidateCommand.failOnBreach(r.report());
     LocalDate scoreDate = r.validated().asOf();
 

@@ -20,6 +20,7 @@ import org.openstrat.ingest.Ingest;
 import org.openstrat.ingest.RawExtracts;
 import org.openstrat.publish.OutputLock;
 import org.openstrat.quality.Population;
+import org.openstrat.quality.PreviousRows;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.quality.QualityReport;
 import org.openstrat.quality.QualityWriter;
@@ -84,7 +85,8 @@ public final class ValidateCommand implements Callable<Integer> {
     Path work = scratch(output);
     Result r;
     try {
-      r = run(spark, input, asOf, extractDate, cfg, output, work, Ingest.STAGE_MIN_BYTES, err);
+      r = run(spark, input, asOf, extractDate, cfg, output, work, Ingest.STAGE_MIN_BYTES,
+          PreviousRows.NONE, err);
     } finally {
       Folders.deleteQuietly(work);
     }
@@ -129,6 +131,21 @@ public final class ValidateCommand implements Callable<Integer> {
   /** What {@link #run} produced. */
   public record Result(Validated validated, Dataset<Row> population, QualityReport report) {}
 
+  /** {@link #run} without a previous publication (the row-drop completeness rule is skipped). */
+  public static Result run(
+      SparkSession spark,
+      Path input,
+      LocalDate asOf,
+      LocalDate extractDateOverride,
+      QualityConfig cfg,
+      Path output,
+      Path work,
+      long stageMinBytes,
+      PrintWriter progress) {
+    return run(spark, input, asOf, extractDateOverride, cfg, output, work, stageMinBytes,
+        PreviousRows.NONE, progress);
+  }
+
   /**
    * The first stages of a run, composed: ingest, validate, population, report, quarantine. Used by
    * {@code strat validate} and reusable by {@code strat run}. Writes OUTPUT/quality/ and returns
@@ -139,6 +156,8 @@ public final class ValidateCommand implements Callable<Integer> {
    *     caller's last use of the result; the caller deletes it.
    * @param stageMinBytes the size from which a CSV extract is staged: {@link
    *     Ingest#STAGE_MIN_BYTES}, or 0 for all of them
+   * @param previous the previous publication's rows per extract (strat run), or {@link
+   *     PreviousRows#NONE}
    */
   public static Result run(
       SparkSession spark,
@@ -149,6 +168,7 @@ public final class ValidateCommand implements Callable<Integer> {
       Path output,
       Path work,
       long stageMinBytes,
+      PreviousRows previous,
       PrintWriter progress) {
     long t0 = System.nanoTime();
     Set<Extract> required = EnumSet.copyOf(cfg.requiredExtracts());
@@ -207,7 +227,11 @@ public final class ValidateCommand implements Callable<Integer> {
     // The population feeds the report and, in strat run, the scores.
     Dataset<Row> population =
         Population.build(v, scoreDate, cfg).persist(StorageLevel.MEMORY_AND_DISK());
-    QualityReport report = QualityReport.compute(v, population, progress, output);
+    QualityReport report = QualityReport.compute(v, population, progress, output, previous);
+    for (QualityReport.Breach w : report.warnings()) {
+      progress.println("strat: warning: " + w.message() + " (on_incomplete=warn)");
+    }
+    progress.flush();
     QualityWriter.writeReport(report, output);
     return new Result(v, population, report);
   }

@@ -1,5 +1,7 @@
 package org.openstrat.publish;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -7,10 +9,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.openstrat.ingest.Extract;
+import org.openstrat.quality.PreviousRows;
 
 /**
  * The previous publication: the latest complete OUTPUT/yyyy-MM-dd (with {@code _SUCCESS}) dated
@@ -44,6 +52,44 @@ public final class Previous {
       }
     }
     return Optional.ofNullable(best).map(d -> output.resolve(d.toString()));
+  }
+
+  /**
+   * Rows read per extract by the previous publication before {@code asOf}, summed from its
+   * manifest's {@code inputs} (each file's rows; a file's extract is its first path part without
+   * extension), for the row-drop completeness rule. An extract any of whose files has no count is
+   * left out; an unreadable manifest gives {@link PreviousRows#NONE} (the rule is skipped, never a
+   * failed run for want of history).
+   */
+  public static PreviousRows rows(Path output, LocalDate asOf) {
+    try {
+      Optional<Path> prev = find(output, asOf);
+      if (prev.isEmpty() || !Files.isRegularFile(prev.get().resolve(Manifest.FILE))) {
+        return PreviousRows.NONE;
+      }
+      JsonNode inputs = new ObjectMapper().readTree(prev.get().resolve(Manifest.FILE).toFile()).path("inputs");
+      Map<Extract, Long> rows = new EnumMap<>(Extract.class);
+      Set<Extract> unknown = EnumSet.noneOf(Extract.class);
+      for (JsonNode in : inputs) {
+        String file = in.path("file").asText("");
+        String first = file.split("/", 2)[0];
+        int dot = first.indexOf('.');
+        Optional<Extract> e = Extract.byFileName(dot < 0 ? first : first.substring(0, dot));
+        if (e.isEmpty()) {
+          continue;
+        }
+        JsonNode n = in.path("rows");
+        if (n.isIntegralNumber()) {
+          rows.merge(e.get(), n.asLong(), Long::sum);
+        } else {
+          unknown.add(e.get());
+        }
+      }
+      unknown.forEach(rows::remove);
+      return new PreviousRows(prev.get().getFileName().toString(), rows);
+    } catch (IOException | RuntimeException e) {
+      return PreviousRows.NONE;
+    }
   }
 
   /**

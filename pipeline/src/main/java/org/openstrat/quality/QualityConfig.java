@@ -2,6 +2,7 @@ package org.openstrat.quality;
 
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.openstrat.core.StratException;
 import org.openstrat.config.Settings;
@@ -26,13 +27,15 @@ import org.openstrat.ingest.Extract;
  *     default true: national data opt-outs are excluded from planning outputs (analyst-wide scores,
  *     summaries) and kept in direct-care outputs (cohort lists for the care team). Population keeps
  *     them with the {@code national_opt_out} column so publish filters per output.
+ * @param completeness per extract: the empty, shrunken and stale feed rules ({@link Completeness})
  */
 public record QualityConfig(
     double maxRejectRate,
     double minLinkageRate,
     Set<Extract> requiredExtracts,
     int minAge,
-    boolean nationalOptOutExcludedFromPlanning) {
+    boolean nationalOptOutExcludedFromPlanning,
+    Map<Extract, Completeness> completeness) {
 
   public static final double DEFAULT_MAX_REJECT_RATE = 0.05;
   public static final double DEFAULT_MIN_LINKAGE_RATE = 0.5;
@@ -42,6 +45,7 @@ public record QualityConfig(
     EnumSet<Extract> req = EnumSet.of(Extract.PRACTICES, Extract.PATIENTS);
     req.addAll(requiredExtracts);
     requiredExtracts = Set.copyOf(req);
+    completeness = Map.copyOf(completeness);
   }
 
   /** Every default: all extracts required, 5% rejects, 50% linkage, adults. */
@@ -76,6 +80,7 @@ public record QualityConfig(
         s.getDouble("quality.min_linkage_rate", DEFAULT_MIN_LINKAGE_RATE, 0, 1),
         required,
         s.getInt("population.min_age", DEFAULT_MIN_AGE, 0, 130),
-        s.getBoolean("population.national_opt_out_planning_only", true));
+        s.getBoolean("population.national_opt_out_planning_only", true),
+        Completeness.from(s));
   }
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -45,6 +46,8 @@ public final class QualityReport {
    * One extract's reconciliation.
    *
    * @param spells apc_spells only: spells after merging episodes (else -1)
+   * @param latest the newest date of an accepted row in the extract's scoring-window date column
+   *     (null: no such column, or no accepted row)
    */
   public record ExtractCounts(
       Extract extract,
@@ -53,7 +56,8 @@ public final class QualityReport {
       long accepted,
       Map<Reason, Long> rejected,
       long outsideWindow,
-      long spells) {
+      long spells,
+      LocalDate latest) {
 
     public long rejectedTotal() {
       return rejected.values().stream().mapToLong(Long::longValue).sum();
@@ -106,8 +110,15 @@ public final class QualityReport {
     }
   }
 
-  /** A threshold breach: which key, for what, the value and the limit. */
-  public record Breach(String threshold, String subject, double value, double limit) {
+  /**
+   * A threshold breach: which key, for what, the value and the limit; {@code fail} false for a
+   * completeness rule set to warn (reported, the run goes on).
+   */
+  public record Breach(String threshold, String subject, double value, double limit, boolean fail) {
+    public Breach(String threshold, String subject, double value, double limit) {
+      this(threshold, subject, value, limit, true);
+    }
+
     public String message() {
       if (threshold.equals("quality.required_extracts")) {
         return threshold + ": " + subject + " is missing";
@@ -115,13 +126,19 @@ public final class QualityReport {
       boolean max = threshold.startsWith("quality.max");
       return String.format(
           Locale.ROOT,
-          "%s: %s is %.4f, %s %.4f by %.4f",
+          "%s: %s is %s, %s %s by %s",
           threshold,
           subject,
-          value,
+          num(value),
           max ? "above the maximum" : "below the minimum",
-          limit,
-          Math.abs(value - limit));
+          num(limit),
+          num(Math.abs(value - limit)));
+    }
+
+    private String num(double d) {
+      return threshold.startsWith("quality.max_stale_days")
+          ? Long.toString(Math.round(d))
+          : String.format(Locale.ROOT, "%.4f", d);
     }
   }
 
@@ -136,7 +153,10 @@ public final class QualityReport {
   private final long nationalOptOuts;
   private final List<String> practicesWithoutPcn;
   private final List<PcnLinkage> linkage;
+  private final Map<Extract, Long> previousRows;
+  private final String previousPublication;
   private final List<Breach> breaches;
+  private final List<Breach> warnings;
 
   public QualityReport(
       LocalDate asOf,
@@ -149,7 +169,9 @@ public final class QualityReport {
       long population,
       long nationalOptOuts,
       List<String> practicesWithoutPcn,
-      List<PcnLinkage> linkage) {
+      List<PcnLinkage> linkage,
+      Map<Extract, Long> previousRows,
+      String previousPublication) {
     this.asOf = asOf;
     this.extractDate = extractDate;
     this.config = config;
@@ -161,7 +183,11 @@ public final class QualityReport {
     this.nationalOptOuts = nationalOptOuts;
     this.practicesWithoutPcn = List.copyOf(practicesWithoutPcn);
     this.linkage = List.copyOf(linkage);
-    this.breaches = List.copyOf(findBreaches());
+    this.previousRows = previousRows == null ? Map.of() : Map.copyOf(previousRows);
+    this.previousPublication = previousPublication;
+    List<Breach> all = findBreaches();
+    this.breaches = all.stream().filter(Breach::fail).toList();
+    this.warnings = all.stream().filter(b -> !b.fail()).toList();
   }
 
   /**
@@ -172,18 +198,26 @@ public final class QualityReport {
    *
    * @param population {@link Population#build}'s result for this run
    * @param outDir the output folder: the quarantine goes to {@code quality/rejected/} under it
+   * @param previous rows read per extract by the previous publication, for the row-drop rule
+   *     ({@link PreviousRows#NONE}: the rule is skipped)
    */
   public static QualityReport compute(
-      Validated v, Dataset<Row> population, PrintWriter progress, Path outDir) {
+      Validated v, Dataset<Row> population, PrintWriter progress, Path outDir,
+      PreviousRows previous) {
     Map<Extract, ExtractCounts> counts = new EnumMap<>(Extract.class);
     // Few metrics on purpose: the observation runs them on every row outside generated code.
     // Counts per reason come from the quarantine just written (rejected rows only, small).
-    List<Column> metrics = List.of(
-        count(lit(1)).as("read"),
-        count(col(Validate.REASON)).as("rejected"),
-        sum(when(col(Validate.OUTSIDE_WINDOW), 1L).otherwise(0L)).as("outside"));
     for (Extract e : v.labels().keySet()) {
       long t0 = System.nanoTime();
+      List<Column> metrics = new ArrayList<>(List.of(
+          count(lit(1)).as("read"),
+          count(col(Validate.REASON)).as("rejected"),
+          sum(when(col(Validate.OUTSIDE_WINDOW), 1L).otherwise(0L)).as("outside")));
+      String w = ColumnRule.windowDate(e);
+      if (w != null) {
+        // The feed's own newest date, for the stale-feed rule: in the same pass as the counts.
+        metrics.add(max(when(col(Validate.REASON).isNull(), Validate.parsedColumn(w))).as("latest"));
+      }
       Map<String, Object> m = QualityWriter.writeQuarantine(v, e, outDir, metrics);
       long read = number(m.get("read"));
       long accepted = read - number(m.get("rejected"));
@@ -198,7 +232,8 @@ public final class QualityReport {
       for (Path p : v.raw().files().getOrDefault(e, List.of())) {
         files.add(v.raw().inputDir().relativize(p).toString());
       }
-      counts.put(e, new ExtractCounts(e, files, read, accepted, rejected, outside, spells));
+      counts.put(e, new ExtractCounts(e, files, read, accepted, rejected, outside, spells,
+          date(m.get("latest"))));
       progress(progress, "validate." + e.fileName(), read, accepted, t0);
     }
 
@@ -294,7 +329,17 @@ public final class QualityReport {
         popSize,
         nationalOptOuts,
         withoutPcn,
-        linkage);
+        linkage,
+        previous.rows(),
+        previous.publication());
+  }
+
+  /** An observed date: java.sql.Date or LocalDate (with the Java 8 time API on), null if none. */
+  private static LocalDate date(Object o) {
+    if (o instanceof java.sql.Date d) {
+      return d.toLocalDate();
+    }
+    return o instanceof LocalDate d ? d : null;
   }
 
   /** An observed sum or count: null (no rows) is 0. */
@@ -341,11 +386,66 @@ public final class QualityReport {
                 config.minLinkageRate()));
       }
     }
+    out.addAll(completenessBreaches());
+    return out;
+  }
+
+  /**
+   * The completeness rules ({@link Completeness}): rows per 1,000 registered patients, the drop
+   * against the previous publication, the feed's newest date against the extract date. Named by
+   * their per-extract key, so the message says what to configure.
+   */
+  private List<Breach> completenessBreaches() {
+    List<Breach> out = new ArrayList<>();
+    ExtractCounts patients = extracts.get(Extract.PATIENTS);
+    long registered = patients == null ? 0 : patients.accepted();
+    for (ExtractCounts c : extracts.values()) {
+      Completeness rule = config.completeness().get(c.extract());
+      if (rule == null) {
+        continue;
+      }
+      String n = c.extract().fileName();
+      if (rule.minRowsPer1000() > 0 && registered > 0) {
+        double per1000 = 1000.0 * c.read() / registered;
+        if (per1000 < rule.minRowsPer1000()) {
+          out.add(new Breach("quality.min_rows_per_1000_patients." + n,
+              n + " rows per 1,000 registered patients (" + c.read() + " rows, " + registered
+                  + " patients)", per1000, rule.minRowsPer1000(), rule.fail()));
+        }
+      }
+      Long before = previousRows.get(c.extract());
+      if (rule.maxDrop() < 1 && before != null && before > 0) {
+        double drop = Math.max(0, (double) (before - c.read()) / before);
+        if (drop > rule.maxDrop()) {
+          out.add(new Breach("quality.max_row_drop." + n,
+              n + " rows' drop against the previous publication" + (previousPublication == null ? ""
+                  : " " + previousPublication) + " (" + c.read() + " rows, " + before + " then)",
+              drop, rule.maxDrop(), rule.fail()));
+        }
+      }
+      // Without an accepted dated row there is no newest date: the floor and the reject rate speak.
+      // Measured to the as-of date: the extract date in a nightly run; in a backtest (an earlier
+      // as-of) a feed is stale when it has nothing near the date scored, not the extract's date.
+      if (rule.maxStaleDays() > 0 && c.latest() != null) {
+        long days = java.time.temporal.ChronoUnit.DAYS.between(c.latest(), asOf);
+        if (days > rule.maxStaleDays()) {
+          out.add(new Breach("quality.max_stale_days." + n,
+              n + " days from its newest " + ColumnRule.windowDate(c.extract()) + " (" + c.latest()
+                  + ") to the as-of date " + asOf,
+              days, rule.maxStaleDays(), rule.fail()));
+        }
+      }
+    }
     return out;
   }
 
   public List<Breach> breaches() {
     return breaches;
+  }
+
+  /** Completeness breaches set to warn: reported, not failing. */
+  public List<Breach> warnings() {
+    return warnings;
   }
 
   public Map<Extract, ExtractCounts> extracts() {
@@ -420,6 +520,17 @@ public final class QualityReport {
       j.close('}');
     }
     j.close(']');
+    j.field("warnings").open('[');
+    for (Breach b : warnings) {
+      j.item().open('{');
+      j.field("threshold").str(b.threshold());
+      j.field("subject").str(b.subject());
+      j.field("value").num(b.value());
+      j.field("limit").num(b.limit());
+      j.field("message").str(b.message());
+      j.close('}');
+    }
+    j.close(']');
     j.field("extracts").open('{');
     for (ExtractCounts c : extracts.values()) {
       j.field(c.extract().fileName()).open('{');
@@ -435,6 +546,12 @@ public final class QualityReport {
       j.field("rows_rejected_as_defects").num(c.defects());
       j.field("reject_rate").num(c.rejectRate());
       j.field("rows_outside_scoring_window").num(c.outsideWindow());
+      if (c.latest() != null) {
+        j.field("latest_date").str(c.latest().toString());
+      }
+      if (previousRows.containsKey(c.extract())) {
+        j.field("rows_read_previous").num(previousRows.get(c.extract()));
+      }
       if (c.spells() >= 0) {
         j.field("spells").num(c.spells());
         j.field("merged_episodes").num(c.mergedEpisodes());
@@ -495,6 +612,9 @@ public final class QualityReport {
     row(sb, "run", "", "passed", Boolean.toString(breaches.isEmpty()));
     for (Breach b : breaches) {
       row(sb, "breach", b.threshold(), b.subject(), b.message());
+    }
+    for (Breach b : warnings) {
+      row(sb, "warning", b.threshold(), b.subject(), b.message());
     }
     for (ExtractCounts c : extracts.values()) {
       String e = c.extract().fileName();

@@ -332,6 +332,11 @@ public final class Validate {
     return col(PARSED + dateColumn);
   }
 
+  /** The parsed form of a date column in a labelled extract (null when unparsable). */
+  static Column parsedColumn(String dateColumn) {
+    return parsed(dateColumn);
+  }
+
   private static final String BAD = "_bad_";
   private static final String HASH = "_row_hash";
   private static final String COPY_FILE = "_copy_file";

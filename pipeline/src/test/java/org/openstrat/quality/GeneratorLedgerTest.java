@@ -54,7 +54,7 @@ class GeneratorLedgerTest extends SparkTestBase {
     ValidateCommand.Result r =
         ValidateCommand.run(spark(), in, null, null, QualityConfig.from(Settings.empty()),
             tmp.resolve("out"), tmp.resolve("work"), variant.equals("csv-staged") ? 0 : Long.MAX_VALUE,
-            new PrintWriter(progress));
+            PreviousRows.NONE, new PrintWriter(progress));
     // csv-staged: every extract converted to Parquet once, then validated from there.
     assertThat(progress.toString().contains("stage stage_csv extracts=10"))
         .isEqualTo(variant.equals("csv-staged"));

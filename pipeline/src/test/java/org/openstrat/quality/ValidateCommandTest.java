@@ -125,6 +125,31 @@ class ValidateCommandTest extends SparkTestBase {
   }
 
   @Test
+  void aHeaderOnlyExtractFailsItsCompletenessRuleOrWarns(@TempDir Path tmp) throws IOException {
+    Path in = tmp.resolve("in");
+    Fixture.full(in);
+    Fixture.write(in, "apc_spells.csv", "nhs_number,spell_id,provider_code,admission_date,"
+        + "discharge_date,admission_method,primary_diagnosis,secondary_diagnoses\n");
+    Path config = tmp.resolve("strat.properties");
+    Files.writeString(config, "quality.max_reject_rate=1\n");
+    Run fail = run("validate", "--input", in.toString(), "--as-of", "2025-01-01", "--output",
+        tmp.resolve("out1").toString(), "--config", config.toString());
+    assertThat(fail.code()).as(fail.err()).isEqualTo(ExitCode.QUALITY);
+    assertThat(fail.err().lines().filter(l -> l.startsWith("strat: ")))
+        .containsExactly("strat: Quality threshold breached: quality.min_rows_per_1000_patients.apc_spells:"
+            + " apc_spells rows per 1,000 registered patients (0 rows, 7 patients) is 0.0000, below the"
+            + " minimum 1.0000 by 1.0000");
+    Files.writeString(config, "quality.max_reject_rate=1\nquality.on_incomplete.apc_spells=warn\n");
+    Run warn = run("validate", "--input", in.toString(), "--as-of", "2025-01-01", "--output",
+        tmp.resolve("out2").toString(), "--config", config.toString());
+    assertThat(warn.code()).as(warn.err()).isEqualTo(ExitCode.OK);
+    assertThat(warn.err()).contains("strat: warning: quality.min_rows_per_1000_patients.apc_spells: ")
+        .contains("(on_incomplete=warn)");
+    assertThat(Files.readString(tmp.resolve("out2/quality/report.json"))).contains("\"passed\":true")
+        .contains("\"warnings\":[{\"threshold\":\"quality.min_rows_per_1000_patients.apc_spells\"");
+  }
+
+  @Test
   void misnamedColumnFailsAtTheHeaderWithExit4(@TempDir Path tmp) throws IOException {
     Path in = tmp.resolve("in");
     Fixture.full(in);
