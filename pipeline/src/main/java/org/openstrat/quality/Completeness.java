@@ -5,7 +5,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.StratException;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 

@@ -1,5 +1,6 @@
 package org.openstrat.cli;
 
+import org.openstrat.core.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

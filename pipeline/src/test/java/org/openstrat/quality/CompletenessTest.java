@@ -8,8 +8,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.openstrat.cli.ExitCode;
-import org.openstrat.cli.StratException;
+import org.openstrat.core.ExitCode;
+import org.openstrat.core.StratException;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 
