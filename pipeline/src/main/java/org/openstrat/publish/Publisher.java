@@ -127,6 +127,8 @@ public final class Publisher {
     m.output("cohort_left", map("rows", w.leaverRows(), "pcn_level_rows", w.leaverPcnRows(),
         "icc_level_rows", w.leaverIccRows()));
     t = Progress.start();
+    // Every Parquet part byte-identical on a rerun in another process (see ParquetFooters).
+    ParquetFooters.normalize(staging);
     PublishCheck.verify(staging, w, r.practiceToPcn());
     progress.done("publish_check", w.cohortRows(), w.cohortRows(), t);
     cohort.unpersist();
