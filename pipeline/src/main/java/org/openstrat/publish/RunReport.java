@@ -51,11 +51,12 @@ public final class RunReport {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(".index.html.tmp");
     Files.writeString(tmp, html(history), StandardCharsets.UTF_8);
+    org.openstrat.util.Folders.restrict(file.getParent()); // closed to other users, like the publication
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Complete publications dated before {@code asOf}, oldest first, the latest HISTORY - 1. */
-  static List<Path> earlier(Path output, LocalDate asOf) throws IOException {
+  public static List<Path> earlier(Path output, LocalDate asOf) throws IOException {
     TreeMap<LocalDate, Path> found = new TreeMap<>();
     if (output != null && Files.isDirectory(output)) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(output)) {
@@ -220,8 +221,9 @@ public final class RunReport {
 
     b.append("<h2>Trends over the last ").append(history.size()).append(" publication")
         .append(history.size() == 1 ? "" : "s").append("</h2>\n");
+    b.append(lines("population-trend", history, List.of(
+        new Series("eligible population", f -> f.quality().path("population").path("population").asLong()))));
     b.append(lines("trends", history, List.of(
-        new Series("eligible population", f -> f.quality().path("population").path("population").asLong()),
         new Series("cohort rows", Facts::cohortRows),
         new Series("new", f -> f.status("new")),
         new Series("left", f -> f.leftByReason().values().stream().mapToLong(Long::longValue).sum()))));
