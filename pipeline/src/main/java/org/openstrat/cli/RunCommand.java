@@ -31,6 +31,8 @@ import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.publish.Manifest;
 import org.openstrat.publish.OutputLock;
+import org.openstrat.features.LastAdmission;
+import org.openstrat.publish.Presentation;
 import org.openstrat.publish.Previous;
 import org.openstrat.publish.Progress;
 import org.openstrat.publish.Pseudonymiser;
@@ -115,6 +117,7 @@ public final class RunCommand implements Callable<Integer> {
     Settings settings = config == null ? Settings.empty() : Settings.load(config);
     QualityConfig qc = QualityConfig.from(settings);
     CohortConfig cc = CohortConfig.from(settings);
+    String contact = settings.getString(Presentation.CONTACT_KEY, null);
     cc.checkFilters(Scores.SCHEMA); // needs no data: a bad filter fails before ingest
     if (!settings.unusedKeys().isEmpty()) {
       throw StratException.config(
@@ -153,13 +156,13 @@ public final class RunCommand implements Callable<Integer> {
     // Locked before Spark starts and held to the end: a second run exits 7 at once and touches
     // nothing, and the recovery in Publication.begin cannot delete a live run's staging folder.
     try (OutputLock lock = OutputLock.acquire(output)) {
-      return run(lock, settings, qc, cc, rules, key, extract, scoreDate, runId, m, progress, out, err);
+      return run(lock, settings, qc, cc, rules, key, extract, scoreDate, runId, m, progress, out, err, contact);
     }
   }
 
   private Integer run(OutputLock lock, Settings settings, QualityConfig qc, CohortConfig cc,
       RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
-      String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err) {
+      String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err, String contact) {
     SparkSession spark = SparkSessions.getOrCreate("strat run");
     Publication pub = Publication.begin(lock, scoreDate, runId);
     pub.leftAlone().forEach(n -> progress.warn("left alone in " + output + ": " + n));
@@ -203,7 +206,8 @@ public final class RunCommand implements Callable<Integer> {
       Publisher.Result res =
           Publisher.publish(
               new Publisher.Request(output, scoreDate, planningScores(scores, qc), deaths, cc,
-                  practiceToPcn, planningKey, QualityWriter.REPORT_FILES),
+                  practiceToPcn, planningKey, QualityWriter.REPORT_FILES,
+                  presentation(rules, v, report, extract, scoreDate, contact)),
               pub,
               progress);
       out.printf(
@@ -226,6 +230,17 @@ public final class RunCommand implements Callable<Integer> {
         scores.unpersist();
       }
     }
+  }
+
+  /** Names, the last emergency admission and the sources, for the workbooks' title block. */
+  private static Presentation presentation(RuleSet rules, ValidateCommand.Result v, QualityReport report,
+      LocalDate extract, LocalDate asOf, String contact) {
+    Dataset<Row> spells = v.validated().accepted().get(Extract.APC_SPELLS);
+    List<String> sources = new java.util.ArrayList<>();
+    report.extracts().forEach((e, c) -> sources.add(e.fileName() + ": " + c.accepted() + " rows accepted"
+        + (c.latest() == null ? "" : ", latest record " + c.latest())));
+    return Presentation.of(rules, spells == null ? null : LastAdmission.emergency(spells, asOf), extract,
+        sources, contact);
   }
 
   /**

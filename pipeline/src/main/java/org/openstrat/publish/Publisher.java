@@ -51,7 +51,15 @@ public final class Publisher {
       CohortConfig cohorts,
       Map<String, String> practiceToPcn,
       Optional<Pseudonymiser> pseudonymiser,
-      List<String> alsoStaged) {}
+      List<String> alsoStaged,
+      Presentation presentation) {
+    /** Without presentation facts: codes instead of names, no admission dates. */
+    public Request(Path output, LocalDate asOf, Dataset<Row> scores, Dataset<Row> deaths,
+        CohortConfig cohorts, Map<String, String> practiceToPcn, Optional<Pseudonymiser> pseudonymiser,
+        List<String> alsoStaged) {
+      this(output, asOf, scores, deaths, cohorts, practiceToPcn, pseudonymiser, alsoStaged, Presentation.none());
+    }
+  }
 
   /** Row counts of what was published. */
   public record Result(Path publication, CohortFiles.Written cohort, Long scoresRows, long summaryRows) {}
@@ -79,8 +87,17 @@ public final class Publisher {
       leavers = leavers.persist(StorageLevel.MEMORY_AND_DISK());
     }
     long scoreRows = scores.count();
-    CohortFiles.Written w = CohortFiles.write(staging, cohort, leavers, r.asOf());
+    Dataset<Row> detailed = CohortDetail.add(cohort, scores, previous, r.presentation())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    CohortFiles.Written w = CohortFiles.write(staging, detailed, leavers, r.asOf());
     progress.done("cohort", scoreRows, w.cohortRows(), t);
+    t = Progress.start();
+    int workbooks = Workbook.writeAll(staging, detailed, leavers, r.asOf(), r.presentation(), r.cohorts());
+    long[] imports = PracticeImport.write(staging, cohort);
+    detailed.unpersist();
+    m.output(Workbook.DIR, map("files", workbooks));
+    m.output(PracticeImport.DIR, map("files", imports[0], "lines", imports[1]));
+    progress.done("workbooks", w.cohortRows(), workbooks, t);
     Publication.pause("cohort-written");
 
     Long pseudoRows = null;
@@ -130,6 +147,7 @@ public final class Publisher {
     // Every Parquet part byte-identical on a rerun in another process (see ParquetFooters).
     ParquetFooters.normalize(staging);
     PublishCheck.verify(staging, w, r.practiceToPcn());
+    PublishCheck.importLists(staging, r.practiceToPcn());
     progress.done("publish_check", w.cohortRows(), w.cohortRows(), t);
     cohort.unpersist();
     if (leavers != null) {
@@ -139,6 +157,7 @@ public final class Publisher {
 
     m.put("outcome", "published");
     m.write(staging);
+    RunReport.write(staging, r.output(), r.asOf());
     Publication.pause("manifest-written");
     PublishCheck.complete(staging, expectedParts(r, pseudoRows != null));
     Files.createFile(staging.resolve(Manifest.SUCCESS));
@@ -149,7 +168,8 @@ public final class Publisher {
   /** Every part of a publication, relative to its folder: what {@link PublishCheck#complete} wants. */
   static List<String> expectedParts(Request r, boolean scores) {
     List<String> parts = new java.util.ArrayList<>(r.alsoStaged());
-    parts.addAll(List.of("cohort", "cohort_csv", "summary/" + Summary.FILE, Manifest.FILE));
+    parts.addAll(List.of("cohort", "cohort_csv", "summary/" + Summary.FILE, Manifest.FILE,
+        Workbook.DIR, PracticeImport.DIR, RunReport.FILE));
     if (scores) {
       parts.add("scores");
     }
