@@ -138,13 +138,10 @@ public final class BacktestCommand implements Callable<Integer> {
   public Integer call() {
     err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    Settings settings = config == null ? Settings.empty() : Settings.load(config);
-    qc = QualityConfig.from(settings);
-    CohortConfig cc = CohortConfig.from(settings);
-    if (!settings.unusedKeys().isEmpty()) {
-      throw StratException.config(
-          "Config " + settings.source() + ": unknown key(s) " + settings.unusedKeys());
-    }
+    RunConfig rc = RunConfig.load(config);
+    Settings settings = rc.settings();
+    qc = rc.quality();
+    CohortConfig cc = rc.cohorts();
     rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
     if (horizon < 1 || horizon > 60) {
       throw new StratException(ExitCode.USAGE, "--horizon " + horizon + " must be 1 to 60 months");

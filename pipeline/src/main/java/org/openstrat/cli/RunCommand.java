@@ -114,15 +114,11 @@ public final class RunCommand implements Callable<Integer> {
     Instant started = Instant.now(); // only for the run id and manifest timestamps
 
     // Everything that can fail without Spark fails first.
-    Settings settings = config == null ? Settings.empty() : Settings.load(config);
-    QualityConfig qc = QualityConfig.from(settings);
-    CohortConfig cc = CohortConfig.from(settings);
-    String contact = settings.getString(Presentation.CONTACT_KEY, null);
-    cc.checkFilters(Scores.SCHEMA); // needs no data: a bad filter fails before ingest
-    if (!settings.unusedKeys().isEmpty()) {
-      throw StratException.config(
-          "Config " + settings.source() + ": unknown key(s) " + settings.unusedKeys());
-    }
+    RunConfig rc = RunConfig.load(config);
+    Settings settings = rc.settings();
+    QualityConfig qc = rc.quality();
+    CohortConfig cc = rc.cohorts();
+    String contact = rc.contact();
     RuleSet rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
     Optional<Pseudonymiser> key = Pseudonymiser.resolve(keyFile, System.getenv());
     Ingest.checkInputFolder(input);

@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.quality.PreviousRows;
@@ -80,8 +79,7 @@ public final class ScoreCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     RuleSet ruleSet = rules == null ? RuleSet.load() : RuleSet.load(rules);
-    Settings settings = config == null ? Settings.empty() : Settings.load(config);
-    QualityConfig cfg = QualityConfig.from(settings);
+    QualityConfig cfg = RunConfig.load(config).quality();
     SparkSession spark = SparkSessions.getOrCreate("strat score");
     Path work = ValidateCommand.scratch(output);
     try {

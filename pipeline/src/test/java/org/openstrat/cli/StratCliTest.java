@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.testing.SparkTestBase;
@@ -97,6 +98,30 @@ class StratCliTest {
     oneLine(run("run", "--input", sample.toString(), "--output", tmp.resolve("o").toString(), "--as-of", "2099-01-01"),
         ExitCode.USAGE, "is after the extract date", "give a date on or before it");
     assertThat(tmp.resolve("o")).doesNotExist();
+  }
+
+  @Test
+  void everyCommandRefusesAnUnknownConfigKeyAndAcceptsTheOtherCommandsKeys(@TempDir Path tmp)
+      throws IOException {
+    // An input folder that would itself fail (exit 4): the config error must come first.
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Path out = tmp.resolve("out");
+    Path misspelt = Files.writeString(tmp.resolve("bad.properties"),
+        "cohort.top5.top_percent=5\nquality.max_reject_rte=0.05\n");
+    for (String command : List.of("validate", "score", "run", "backtest")) {
+      Run r = run(command, "--input", in.toString(), "--output", out.toString(),
+          "--config", misspelt.toString());
+      oneLine(r, ExitCode.CONFIG, "unknown key(s) [quality.max_reject_rte]");
+      assertThat(out).as(command).doesNotExist();
+    }
+    // One file serves every command: run's cohort and workbook keys are not unknown to validate.
+    Path shared = Files.writeString(tmp.resolve("good.properties"),
+        "cohort.top5.top_percent=5\nworkbook.contact=Care co-ordination hub\nquality.max_reject_rate=0.05\n");
+    for (String command : List.of("validate", "backtest")) {
+      Run r = run(command, "--input", in.toString(), "--output", out.toString(),
+          "--config", shared.toString());
+      assertThat(r.code()).as(command + ": " + r.err()).isNotEqualTo(ExitCode.CONFIG);
+    }
   }
 
   @Test
