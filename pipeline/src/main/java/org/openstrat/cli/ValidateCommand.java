@@ -14,7 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.ingest.RawExtracts;
@@ -24,6 +23,7 @@ import org.openstrat.quality.PreviousRows;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.quality.QualityReport;
 import org.openstrat.quality.QualityWriter;
+import org.openstrat.quality.Staging;
 import org.openstrat.quality.Validate;
 import org.openstrat.quality.Validated;
 import org.openstrat.spark.SparkSessions;
@@ -77,8 +77,7 @@ public final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    Settings settings = config == null ? Settings.empty() : Settings.load(config);
-    QualityConfig cfg = QualityConfig.from(settings);
+    QualityConfig cfg = RunConfig.load(config).quality();
     Ingest.checkInputFolder(input);
     OutputLock.checkCanWrite(output);
     SparkSession spark = SparkSessions.getOrCreate("strat validate");
@@ -207,11 +206,21 @@ public final class ValidateCommand implements Callable<Integer> {
       }
     }
     Validated v = Validate.apply(raw, scoreDate, extractDate, cfg);
+    if (work != null) {
+      // The GP extracts labelled once, to the scratch folder: counts, quarantine and scores
+      // read that narrow copy rather than checking every row again.
+      long t2 = System.nanoTime();
+      v = Staging.stageLarge(v, work);
+      progress.printf(Locale.ROOT, "stage label_large extracts=%d seconds=%.1f%n",
+          v.labelled().keySet().stream().filter(Validate::isLarge).count(),
+          (System.nanoTime() - t2) / 1e9);
+      progress.flush();
+    }
     // The labelled extracts are cached: labels (counts, quarantine, linkage) and accepted rows
     // (population, scores) are both projections of them, so each extract's row checks and
     // duplicate-check shuffle run once. Kept until the JVM ends: strat run scores from them.
-    // Not the GP extracts (95% of the rows): after Validate's pre-passes labelling them is a
-    // map-only plan, cheaper to run again for the scores than 100M cached rows are to hold.
+    // Not the GP extracts (95% of the rows): they are staged above (or, without a scratch
+    // folder, labelled again where used: a map-only plan after Validate's pre-passes).
     for (Map.Entry<Extract, Dataset<Row>> l : v.labelled().entrySet()) {
       if (!Validate.isLarge(l.getKey())) {
         l.getValue().persist(StorageLevel.MEMORY_AND_DISK());

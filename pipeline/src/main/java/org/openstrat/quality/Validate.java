@@ -332,6 +332,11 @@ public final class Validate {
     return col(PARSED + dateColumn);
   }
 
+  /** The name of a date column's parsed form in a labelled extract. */
+  static String parsedName(String dateColumn) {
+    return PARSED + dateColumn;
+  }
+
   /** The parsed form of a date column in a labelled extract (null when unparsable). */
   static Column parsedColumn(String dateColumn) {
     return parsed(dateColumn);
@@ -550,12 +555,16 @@ public final class Validate {
 
   static Dataset<Row> labelsOf(Extract e, Dataset<Row> labelled) {
     Column rejected = col(REASON).isNotNull();
+    // Staged rows (Staging) carry their rejected text already; others rebuild it from the fields.
+    Column raw = java.util.Arrays.asList(labelled.columns()).contains(Staging.REJECTED_RAW)
+        ? col(Staging.REJECTED_RAW)
+        : Ingest.rawText(e);
     List<Column> cols = new ArrayList<>(List.of(
         col(REASON),
         col(OUTSIDE_WINDOW),
         when(rejected, col(Ingest.SOURCE_FILE)).as(SOURCE_FILE),
         when(rejected, col(Ingest.LINE)).as(LINE),
-        when(rejected, Ingest.rawText(e)).as(RAW)));
+        when(rejected, raw).as(RAW)));
     if (QualityReport.LINKED_EXTRACTS.contains(e)) {
       // Linkage per PCN is counted from the (cached) labels rather than a second validation pass.
       cols.add(when(rejected.unary_$bang(), col("nhs_number")).as(NHS_NUMBER));
@@ -567,6 +576,14 @@ public final class Validate {
 
   /** Accepted rows in {@link Extract#typedSchema()} form, then {@code _source_file}, {@code _line}. */
   static Dataset<Row> typed(Extract e, Dataset<Row> labelled) {
+    return labelled.where(col(REASON).isNull()).select(typedColumns(e).toArray(new Column[0]));
+  }
+
+  /**
+   * The columns of {@link #typed} over a labelled extract: {@link Extract#typedSchema()}, then
+   * {@code _source_file}, {@code _line}.
+   */
+  static List<Column> typedColumns(Extract e) {
     List<Column> cols = new ArrayList<>();
     List<ColumnRule> rules = ColumnRule.forExtract(e);
     for (int i = 0; i < rules.size(); i++) {
@@ -585,7 +602,7 @@ public final class Validate {
     }
     cols.add(col(Ingest.SOURCE_FILE));
     cols.add(col(Ingest.LINE));
-    return labelled.where(col(REASON).isNull()).select(cols.toArray(new Column[0]));
+    return cols;
   }
 
   /**

@@ -1,0 +1,96 @@
+package org.openstrat.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.StructField;
+import org.openstrat.ingest.Extract;
+import org.openstrat.ingest.Ingest;
+
+/**
+ * The big GP extracts (95% of the rows) labelled once. Each is written to the run's scratch
+ * folder in one pass, in its typed form (the columns later stages read, dates already parsed)
+ * with its label, and the raw text only of its rejected rows; the counts, the quarantine and the
+ * scores then read that narrow copy instead of checking every row again (docs/performance.md).
+ */
+public final class Staging {
+  /** Staged column: the raw text of a rejected row (null for accepted rows). */
+  static final String REJECTED_RAW = "_rejected_raw";
+
+  private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private Staging() {}
+
+  /**
+   * Writes the labelled rows of each extract of {@link Validate#LARGE} in {@code v} under {@code
+   * work} and returns {@code v} with their labelled rows, labels and accepted rows read from there.
+   * Other extracts are unchanged.
+   *
+   * @param work the run's scratch folder (deleted by the caller when the run ends)
+   */
+  public static Validated stageLarge(Validated v, Path work) {
+    Map<Extract, Dataset<Row>> accepted = new EnumMap<>(v.accepted());
+    Map<Extract, Dataset<Row>> labels = new EnumMap<>(v.labels());
+    Map<Extract, Dataset<Row>> labelled = new EnumMap<>(v.labelled());
+    for (Extract e : Validate.LARGE) {
+      Dataset<Row> l = v.labelled().get(e);
+      if (l == null) {
+        continue;
+      }
+      // A folder of its own per call: a backtest validates twice into one scratch folder.
+      String dir = work.resolve("labelled-" + SEQUENCE.incrementAndGet() + "-" + e.fileName())
+          .toUri().toString();
+      form(e, l).write().mode(SaveMode.Overwrite).parquet(dir);
+      Dataset<Row> staged = l.sparkSession().read().parquet(dir);
+      Dataset<Row> asLabelled = withParsedDates(e, staged);
+      labelled.put(e, asLabelled);
+      labels.put(e, Validate.labelsOf(e, asLabelled));
+      accepted.put(e, accepted(e, staged));
+    }
+    return new Validated(v.asOf(), v.extractDate(), v.config(), v.raw(),
+        Collections.unmodifiableMap(accepted), Collections.unmodifiableMap(labels),
+        Collections.unmodifiableMap(labelled), v.practicePcn());
+  }
+
+  /** What is written: the typed columns, the label, and the text of rejected rows. */
+  static Dataset<Row> form(Extract e, Dataset<Row> labelled) {
+    List<Column> cols = new ArrayList<>(Validate.typedColumns(e));
+    cols.add(col(Validate.REASON));
+    cols.add(col(Validate.OUTSIDE_WINDOW));
+    cols.add(when(col(Validate.REASON).isNotNull(), Ingest.rawText(e)).as(REJECTED_RAW));
+    return labelled.select(cols.toArray(new Column[0]));
+  }
+
+  /** The accepted rows of a staged extract, as {@link Validate#typed} gives them. */
+  static Dataset<Row> accepted(Extract e, Dataset<Row> staged) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : e.typedSchema().fields()) {
+      cols.add(col(f.name()));
+    }
+    cols.add(col(Ingest.SOURCE_FILE));
+    cols.add(col(Ingest.LINE));
+    return staged.where(col(Validate.REASON).isNull()).select(cols.toArray(new Column[0]));
+  }
+
+  /** The staged rows with each date's parsed form under the labelled name the report reads. */
+  private static Dataset<Row> withParsedDates(Extract e, Dataset<Row> staged) {
+    Dataset<Row> d = staged;
+    for (ColumnRule rule : ColumnRule.forExtract(e)) {
+      if (rule.kind() == ColumnRule.Kind.DATE) {
+        d = d.withColumn(Validate.parsedName(rule.name()), col(rule.name()));
+      }
+    }
+    return d;
+  }
+}
