@@ -89,27 +89,19 @@ public final class RunCommand implements Callable<Integer> {
   Path input;
 
   @Option(names = "--sources", paramLabel = "FILE",
-      description = {"Read the extracts from a SQL warehouse over JDBC instead of --input: a",
-          "properties file naming the url, extract_date and each extract's table or query",
-          "(credentials from STRAT_JDBC_USER/STRAT_JDBC_PASSWORD or credentials.file).",
-          "e.g. --sources /etc/strat/warehouse.properties (docs/operations.md)."})
+      description = "Read the extracts from a SQL warehouse over JDBC instead of --input: a properties file naming the url, extract_date and each extract's table or query (credentials from STRAT_JDBC_USER/STRAT_JDBC_PASSWORD or credentials.file). e.g. --sources /etc/strat/warehouse.properties (docs/operations.md).")
   Path sources;
 
   @Option(names = "--publish-jdbc",
-      description = {"Also write the cohort rows and summary to warehouse tables (needs",
-          "--sources; swapped in one transaction after the folder is published),",
-          "e.g. --sources wh.properties --publish-jdbc. Or publish.enabled=true in the file."})
+      description = "Also write the cohort rows and summary to warehouse tables (needs --sources; swapped in one transaction after the folder is published), e.g. --sources wh.properties --publish-jdbc. Or publish.enabled=true in the file.")
   boolean publishJdbc;
 
   @Option(names = "--log-format", paramLabel = "FORMAT",
-      description = {"text (default: progress lines gain time= and run=) or json (one JSON",
-          "object per line: timestamp, level, run_id, as_of, stage, rows_in, rows_out,",
-          "seconds, message); default from STRAT_LOG_FORMAT. e.g. --log-format json"})
+      description = "text (default: progress lines gain time= and run=) or json (one JSON object per line: timestamp, level, run_id, as_of, stage, rows_in, rows_out, seconds, message); default from STRAT_LOG_FORMAT. e.g. --log-format json")
   String logFormat;
 
   @Option(names = "--spark-ui",
-      description = {"Switch Spark's web UI on for this run (port 4040, or the next free one)",
-          "to watch a long run; same as -Dspark.ui.enabled=true. e.g. --spark-ui"})
+      description = "Switch Spark's web UI on for this run (port 4040, or the next free one) to watch a long run; same as -Dspark.ui.enabled=true. e.g. --spark-ui")
   boolean sparkUi;
 
   @Option(names = "--output", required = true, paramLabel = "DIR",
