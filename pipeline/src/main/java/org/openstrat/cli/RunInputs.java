@@ -55,7 +55,7 @@ final class RunInputs {
   static JdbcSources check(CommandSpec spec, Path input, Path sources, boolean publishJdbc) {
     if ((input == null) == (sources == null)) {
       throw new StratException(ExitCode.USAGE, "give one of --input DIR (a folder of extracts) or "
-          + "--sources FILE (a warehouse), not " + (input == null ? "neither" : "both")
+          + "--sources FILE (a warehouse); " + (input == null ? "neither was" : "both were") + " given"
           + " (see: strat " + spec.name() + " --help)");
     }
     if (sources == null) {
