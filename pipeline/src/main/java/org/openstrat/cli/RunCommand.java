@@ -29,6 +29,7 @@ import org.openstrat.cohort.CohortConfig;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
+import org.openstrat.ingest.JdbcSources;
 import org.openstrat.publish.Manifest;
 import org.openstrat.publish.OutputLock;
 import org.openstrat.features.LastAdmission;
@@ -38,6 +39,7 @@ import org.openstrat.publish.Progress;
 import org.openstrat.publish.Pseudonymiser;
 import org.openstrat.publish.Publication;
 import org.openstrat.publish.Publisher;
+import org.openstrat.publish.WarehousePublisher;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.quality.QualityReport;
 import org.openstrat.quality.QualityWriter;
@@ -46,6 +48,7 @@ import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
+import org.openstrat.util.LogLines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,6 +73,8 @@ import picocli.CommandLine.Spec;
       "",
       "Example:",
       "  strat run --input sample-data --output out",
+      "  strat run --sources /etc/strat/warehouse.properties --output /data/strat \\",
+      "      --publish-jdbc --log-format json",
       "  STRAT_PSEUDO_KEY_FILE=/secure/strat.key strat run --input /data/extract --output /data/strat \\",
       "      --as-of 2025-03-31 --config strat.properties",
       "",
@@ -80,8 +85,25 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "DIR", description = "Extract folder.")
+  @Option(names = "--input", paramLabel = "DIR",
+      description = "Extract folder (or give --sources).")
   Path input;
+
+  @Option(names = "--sources", paramLabel = "FILE",
+      description = "Read the extracts from a SQL warehouse over JDBC instead of --input: a properties file naming the url, extract_date and each extract's table or query (credentials from STRAT_JDBC_USER/STRAT_JDBC_PASSWORD or credentials.file). e.g. --sources /etc/strat/warehouse.properties (docs/operations.md).")
+  Path sources;
+
+  @Option(names = "--publish-jdbc",
+      description = "Also write the cohort rows and summary to warehouse tables (needs --sources; swapped in one transaction after the folder is published), e.g. --sources wh.properties --publish-jdbc. Or publish.enabled=true in the file.")
+  boolean publishJdbc;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      description = "text (default: progress lines gain time= and run=) or json (one JSON object per line: timestamp, level, run_id, as_of, stage, rows_in, rows_out, seconds, message); default from STRAT_LOG_FORMAT. e.g. --log-format json")
+  String logFormat;
+
+  @Option(names = "--spark-ui",
+      description = "Switch Spark's web UI on for this run (port 4040, or the next free one) to watch a long run; same as -Dspark.ui.enabled=true. e.g. --spark-ui")
+  boolean sparkUi;
 
   @Option(names = "--output", required = true, paramLabel = "DIR",
       description = "Publication root; the run publishes OUTPUT/AS_OF/.")
@@ -107,11 +129,22 @@ public final class RunCommand implements Callable<Integer> {
       description = "Rules folder (default: STRAT_HOME/rules or ./rules).")
   Path rulesDir;
 
+  /** The warehouse the run reads from (--sources), or null for --input. */
+  private JdbcSources warehouse;
+
   @Override
   public Integer call() {
+    Instant started = Instant.now(); // only for the run id and manifest timestamps
+    String runId =
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC).format(started)
+            + "-" + HexFormat.of().formatHex(SecureRandom.getSeed(3));
+    LogLines log = RunInputs.logLines(spec, logFormat, runId);
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    Instant started = Instant.now(); // only for the run id and manifest timestamps
+    JdbcSources warehouse = RunInputs.check(spec, input, sources, publishJdbc);
+    if (sparkUi) {
+      System.setProperty("spark.ui.enabled", "true");
+    }
 
     // Everything that can fail without Spark fails first.
     RunConfig rc = RunConfig.load(config);
@@ -121,8 +154,11 @@ public final class RunCommand implements Callable<Integer> {
     String contact = rc.contact();
     RuleSet rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
     Optional<Pseudonymiser> key = Pseudonymiser.resolve(keyFile, System.getenv());
-    Ingest.checkInputFolder(input);
-    LocalDate extract = extractDate != null ? extractDate : Ingest.extractDate(input);
+    if (warehouse == null) {
+      Ingest.checkInputFolder(input);
+    }
+    LocalDate extract = extractDate != null ? extractDate
+        : warehouse != null ? warehouse.extractDate() : Ingest.extractDate(input);
     if (extract == null) {
       throw StratException.input(
           "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
@@ -133,16 +169,15 @@ public final class RunCommand implements Callable<Integer> {
       throw new StratException(ExitCode.USAGE, "--as-of " + scoreDate + " is after the extract date "
           + extract + "; give a date on or before it (a run cannot score data it does not have)");
     }
-    String runId =
-        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC).format(started)
-            + "-" + HexFormat.of().formatHex(SecureRandom.getSeed(3));
+    log.asOf(scoreDate.toString());
 
     Manifest m = new Manifest(runId);
     m.put("as_of", scoreDate.toString());
     m.put("extract_date", extract.toString());
     m.put("started_at", started.toString());
     m.put("code_version", Strat.codeVersion());
-    m.put("input", input.toAbsolutePath().normalize().toString());
+    m.put("input", warehouse == null ? input.toAbsolutePath().normalize().toString()
+        : RunInputs.describe(warehouse));
     m.put("config", map("source", settings.source(), "sha256", Manifest.sha256(settings.asMap())));
     m.put("rules", map("dir", rules.dir().toString(), "sha256", rules.hash()));
     m.put("cohorts", cohortFacts(cc));
@@ -152,6 +187,7 @@ public final class RunCommand implements Callable<Integer> {
     // Locked before Spark starts and held to the end: a second run exits 7 at once and touches
     // nothing, and the recovery in Publication.begin cannot delete a live run's staging folder.
     try (OutputLock lock = OutputLock.acquire(output)) {
+      this.warehouse = warehouse;
       return run(lock, settings, qc, cc, rules, key, extract, scoreDate, runId, m, progress, out, err, contact);
     }
   }
@@ -166,12 +202,17 @@ public final class RunCommand implements Callable<Integer> {
     try {
       long t = Progress.start();
       ValidateCommand.Result v =
-          ValidateCommand.run(spark, input, scoreDate, extract, qc, pub.staging(), pub.work(),
-              Ingest.STAGE_MIN_BYTES, Previous.rows(output, scoreDate), err);
+          ValidateCommand.run(spark, RunInputs.reader(spark, input, warehouse, pub.work(), err),
+              scoreDate, extract, qc, pub.staging(), pub.work(), Ingest.STAGE_MIN_BYTES,
+              Previous.rows(output, scoreDate), err);
       QualityReport report = v.report();
       long read = report.extracts().values().stream().mapToLong(QualityReport.ExtractCounts::read).sum();
       progress.done("validate", read, report.population(), t);
-      recordInputs(m, v, report);
+      if (warehouse == null) {
+        recordInputs(m, v, report);
+      } else {
+        RunInputs.recordSources(m, warehouse, report);
+      }
       recordExclusions(m, report);
       if (!report.breaches().isEmpty()) {
         keepQualityReport(pub, runId, err);
@@ -217,6 +258,11 @@ public final class RunCommand implements Callable<Integer> {
           res.scoresRows() == null ? "skipped (no key)" : res.scoresRows() + " rows",
           runId);
       out.flush();
+      if (warehouse != null && (publishJdbc || warehouse.publish())) {
+        long tw = Progress.start();
+        long rows = WarehousePublisher.publish(spark, warehouse, res.publication(), runId);
+        progress.done("publish_jdbc", rows, rows, tw);
+      }
       return ExitCode.OK;
     } catch (RuntimeException e) {
       pub.abandon();

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -169,13 +170,32 @@ public final class ValidateCommand implements Callable<Integer> {
       long stageMinBytes,
       PreviousRows previous,
       PrintWriter progress) {
+    return run(spark, required -> Ingest.read(spark, input, required), asOf, extractDateOverride,
+        cfg, output, work, stageMinBytes, previous, progress);
+  }
+
+  /**
+   * {@link #run} over extracts from any reader: a folder ({@link Ingest#read}) or a warehouse
+   * ({@link org.openstrat.ingest.JdbcIngest#read}); {@code reader} is given the required extracts.
+   */
+  public static Result run(
+      SparkSession spark,
+      Function<Set<Extract>, RawExtracts> reader,
+      LocalDate asOf,
+      LocalDate extractDateOverride,
+      QualityConfig cfg,
+      Path output,
+      Path work,
+      long stageMinBytes,
+      PreviousRows previous,
+      PrintWriter progress) {
     long t0 = System.nanoTime();
     Set<Extract> required = EnumSet.copyOf(cfg.requiredExtracts());
-    RawExtracts read = Ingest.read(spark, input, required);
+    RawExtracts read = reader.apply(required);
     LocalDate extractDate = extractDateOverride != null ? extractDateOverride : read.extractDate();
     if (extractDate == null) {
       throw StratException.input(
-          "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
+          "Cannot read " + read.inputDir().resolve(Ingest.PROPERTIES_FILE)
               + ": no extract_date=yyyy-MM-dd in it (or no such file); add it, or give --extract-date");
     }
     LocalDate scoreDate = asOf != null ? asOf : extractDate;

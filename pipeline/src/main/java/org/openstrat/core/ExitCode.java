@@ -16,11 +16,19 @@ public final class ExitCode {
    * cannot be created or written.
    */
   public static final int CONFIG = 3;
-  /** The input folder or an extract is missing or unreadable, not text, or has a wrong header. */
+  /**
+   * The input folder or an extract is missing or unreadable, not text, or has a wrong header; or a
+   * warehouse source ({@code --sources}) is: no such table or column, a column not readable as
+   * text, failed login, a database that cannot be reached.
+   */
   public static final int INPUT = 4;
   /** A data-quality threshold (reject rate, linkage, required extract) was breached. */
   public static final int QUALITY = 5;
-  /** The staged output failed its pre-publication checks; nothing was published. */
+  /**
+   * The staged output failed its pre-publication checks; nothing was published. Also: {@code
+   * --publish-jdbc} could not write the warehouse tables (the folder is published, the tables are
+   * unchanged).
+   */
   public static final int PUBLISH = 6;
   /**
    * Another run holds the lock: {@code OUTPUT/.lock}, held by every {@code strat run}, or

@@ -56,6 +56,17 @@ public final class Manifest {
     return this;
   }
 
+  /**
+   * An extract read from a warehouse, in place of a file's hash: {@code source} (extract, URL
+   * without credentials, table or query SHA-256) and the rows read.
+   */
+  public Manifest source(Map<String, Object> source, long rows) {
+    Map<String, Object> m = new LinkedHashMap<>(source);
+    m.put("rows", rows);
+    inputs.add(m);
+    return this;
+  }
+
   public Manifest output(String name, Map<String, Object> facts) {
     outputs.put(name, facts);
     return this;

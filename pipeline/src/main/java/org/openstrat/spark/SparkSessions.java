@@ -15,7 +15,8 @@ public final class SparkSessions {
         SparkSession.builder()
             .appName(appName)
             .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.ui.enabled", "false")
+            // Off unless asked for (strat run --spark-ui, or -Dspark.ui.enabled=true).
+            .config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"))
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.ansi.enabled", "false")
             .config("spark.sql.adaptive.enabled", "true")
