@@ -86,7 +86,7 @@ public final class Workbook {
     c.add(new PeopleColumn("Sex", "sex", PeopleColumn.Kind.TEXT, 4, "Sex as recorded by the practice."));
     c.add(new PeopleColumn("Practice", "practice_name", PeopleColumn.Kind.TEXT, 14,
         "The practice the patient is registered with on the as-of date."));
-    c.add(new PeopleColumn("Emergency admission risk (%)", CohortColumns.RISK_PCT, PeopleColumn.Kind.DECIMAL, 8,
+    c.add(new PeopleColumn("Emergency admission risk (%)", CohortDetail.RISK_PCT, PeopleColumn.Kind.DECIMAL, 8,
         "Estimated chance of an emergency hospital admission in the next 12 months, as a percentage."));
     c.add(new PeopleColumn("Risk band", "admission_risk_band", PeopleColumn.Kind.TEXT, 8,
         "Band of the emergency admission risk (see below)."));
