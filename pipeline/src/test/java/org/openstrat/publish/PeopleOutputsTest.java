@@ -59,7 +59,7 @@ class PeopleOutputsTest extends SparkTestBase {
       assertThat(WorkbookTest.cell(sh, top, "Rank")).isEqualTo("1.0");
       assertThat(WorkbookTest.cell(sh, top, "Status")).isEqualTo("continuing");
       assertThat(WorkbookTest.cell(sh, top, "Previous rank")).isEqualTo("2.0");
-      assertThat(WorkbookTest.cell(sh, top, "Change in risk since last list (points)")).isEqualTo("20.0");
+      assertThat(WorkbookTest.cell(sh, top, "Change in risk (points)")).isEqualTo("20.0");
       var second = sh.getRow(Workbook.HEADER_ROW + 2);
       assertThat(WorkbookTest.cell(sh, second, "NHS number")).isEqualTo(ScoresFixture.nhs(23));
       assertThat(WorkbookTest.cell(sh, second, "Status")).isEqualTo("new");
