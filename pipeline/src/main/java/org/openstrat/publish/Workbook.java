@@ -122,7 +122,10 @@ public final class Workbook {
 
   /**
    * Writes {@code cohort_xlsx/U#####_AS_OF.xlsx} per PCN and {@code cohort_xlsx/icc/ICC_AS_OF.xlsx}
-   * per ICC, one list at a time from a sorted Dataset (a list is small; never a collect of all).
+   * per ICC, one list at a time, in two Spark jobs: the leavers (a few rows per list) gathered
+   * once, then every level's cohort rows in one sorted pass (a list is small; never a collect of
+   * all). A list whose patients all left since the previous publication, so with no cohort rows
+   * now, still gets its workbook: empty cohort sheets and its "Left the list" sheet.
    *
    * @param cohort cohort rows with {@link CohortDetail}'s columns
    * @param leavers leaver rows (null: no previous publication)
@@ -131,45 +134,66 @@ public final class Workbook {
   public static int writeAll(Path root, org.apache.spark.sql.Dataset<Row> cohort,
       org.apache.spark.sql.Dataset<Row> leavers, LocalDate asOf, Presentation p, CohortConfig config)
       throws IOException {
-    int n = 0;
-    for (org.openstrat.cohort.CohortLevel level : org.openstrat.cohort.CohortLevel.values()) {
-      boolean pcn = level.key().equals("pcn");
-      Path dir = pcn ? root.resolve(DIR) : root.resolve(DIR).resolve("icc");
-      Files.createDirectories(dir);
-      Map<String, List<Row>> left = new java.util.TreeMap<>();
-      if (leavers != null) {
-        java.util.Iterator<Row> it = leavers.filter(org.apache.spark.sql.functions.col(CohortColumns.LEVEL).equalTo(level.key()))
-            .coalesce(1).sortWithinPartitions(CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.PREVIOUS_RANK)
-            .toLocalIterator();
-        while (it.hasNext()) {
-          Row r = it.next();
-          left.computeIfAbsent(r.getAs(CohortColumns.GROUP), k -> new ArrayList<>()).add(r);
-        }
-      }
-      java.util.Iterator<Row> it = cohort.filter(org.apache.spark.sql.functions.col(CohortColumns.LEVEL).equalTo(level.key()))
-          .coalesce(1).sortWithinPartitions(CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.RANK)
+    Files.createDirectories(root.resolve(DIR).resolve("icc")); // there even with no list at all
+    String[] listKey = {CohortColumns.LEVEL, CohortColumns.GROUP, CohortColumns.COHORT};
+    // level -> group -> leaver rows, in (cohort, previous rank) order
+    Map<String, Map<String, List<Row>>> left = new java.util.TreeMap<>();
+    if (leavers != null) {
+      java.util.Iterator<Row> it = leavers.coalesce(1)
+          .sortWithinPartitions(CohortColumns.LEVEL, CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.PREVIOUS_RANK)
           .toLocalIterator();
-      List<Row> group = new ArrayList<>();
-      while (true) {
-        Row r = it.hasNext() ? it.next() : null;
-        if (!group.isEmpty() && (r == null || !group.get(0).getAs(CohortColumns.GROUP).equals(r.getAs(CohortColumns.GROUP)))) {
-          Row first = group.get(0);
-          String code = first.getAs(CohortColumns.GROUP);
-          String name = pcn ? first.getAs("pcn_name") : first.getAs("icc_name");
-          Path file = SafeNames.child(dir, pcn ? SafeNames.PCN : SafeNames.ICC, pcn ? "PCN" : "ICC", code,
-              "_" + asOf + ".xlsx");
-          write(file, new Title(level.key(), code, name == null ? code : name, asOf, p, config.definitions()),
-              group, left.getOrDefault(code, List.of()));
-          n++;
-          group = new ArrayList<>();
-        }
-        if (r == null) {
-          break;
-        }
-        group.add(r);
+      while (it.hasNext()) {
+        Row r = it.next();
+        left.computeIfAbsent(r.getAs(CohortColumns.LEVEL), k -> new java.util.TreeMap<>())
+            .computeIfAbsent(r.getAs(CohortColumns.GROUP), k -> new ArrayList<>()).add(r);
+      }
+    }
+    java.util.Iterator<Row> it = cohort.coalesce(1)
+        .sortWithinPartitions(listKey[0], listKey[1], listKey[2], CohortColumns.RANK)
+        .toLocalIterator();
+    int n = 0;
+    List<Row> group = new ArrayList<>();
+    while (true) {
+      Row r = it.hasNext() ? it.next() : null;
+      if (!group.isEmpty() && (r == null || !sameList(group.get(0), r))) {
+        Row first = group.get(0);
+        String level = first.getAs(CohortColumns.LEVEL);
+        String code = first.getAs(CohortColumns.GROUP);
+        String name = level.equals(org.openstrat.cohort.CohortLevel.PCN.key()) ? first.getAs("pcn_name") : first.getAs("icc_name");
+        List<Row> gone = left.getOrDefault(level, Map.of()).getOrDefault(code, List.of());
+        writeList(root, level, code, name, asOf, p, config, group, gone);
+        left.getOrDefault(level, new java.util.TreeMap<>()).remove(code);
+        n++;
+        group = new ArrayList<>();
+      }
+      if (r == null) {
+        break;
+      }
+      group.add(r);
+    }
+    for (var byLevel : left.entrySet()) {
+      for (var g : byLevel.getValue().entrySet()) {
+        writeList(root, byLevel.getKey(), g.getKey(), null, asOf, p, config, List.of(), g.getValue());
+        n++;
       }
     }
     return n;
+  }
+
+  private static boolean sameList(Row a, Row b) {
+    return a.getAs(CohortColumns.LEVEL).equals(b.getAs(CohortColumns.LEVEL))
+        && a.getAs(CohortColumns.GROUP).equals(b.getAs(CohortColumns.GROUP));
+  }
+
+  /** One list's workbook; {@code name} null: the list is named by its code. */
+  private static void writeList(Path root, String level, String code, String name, LocalDate asOf,
+      Presentation p, CohortConfig config, List<Row> rows, List<Row> leavers) throws IOException {
+    boolean pcn = level.equals(org.openstrat.cohort.CohortLevel.PCN.key());
+    Path dir = pcn ? root.resolve(DIR) : root.resolve(DIR).resolve("icc");
+    Files.createDirectories(dir);
+    Path file = SafeNames.child(dir, pcn ? SafeNames.PCN : SafeNames.ICC, pcn ? "PCN" : "ICC", code,
+        "_" + asOf + ".xlsx");
+    write(file, new Title(level, code, name == null ? code : name, asOf, p, config.definitions()), rows, leavers);
   }
 
   /** Writes the workbook to {@code file} (which must not exist). */
