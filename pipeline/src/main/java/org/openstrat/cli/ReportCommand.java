@@ -45,6 +45,10 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Checked before the lock, which would create the folder: a mistyped --output must not leave one.
+    if (!Files.isDirectory(output)) {
+      throw new StratException(ExitCode.USAGE, "No publications in " + output + ": no such folder");
+    }
     try (OutputLock lock = OutputLock.acquire(output)) {
       LocalDate date = asOf != null ? asOf : latest();
       Path pub = output.resolve(date.toString());

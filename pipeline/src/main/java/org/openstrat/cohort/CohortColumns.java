@@ -19,7 +19,8 @@ public final class CohortColumns {
   public static final String PRACTICE_CODE = "practice_code";
   public static final String PCN_CODE = "pcn_code";
   public static final String ICC_CODE = "icc_code";
-  public static final String RISK_PCT = "admission_risk_pct";
+  /** 12-month emergency admission risk, a probability 0-1 as in the scores table (never a percentage here). */
+  public static final String ADMISSION_RISK = "admission_risk";
   public static final String FACTOR_1 = "factor_1";
   public static final String FACTOR_2 = "factor_2";
   public static final String FACTOR_3 = "factor_3";
@@ -41,7 +42,7 @@ public final class CohortColumns {
   public static final List<String> ROW =
       List.of(
           COHORT, LEVEL, GROUP, RANK, ELIGIBLE, STATUS, NHS_NUMBER, "date_of_birth", "age", "sex",
-          PRACTICE_CODE, "practice_name", PCN_CODE, "pcn_name", ICC_CODE, "icc_name", RISK_PCT,
+          PRACTICE_CODE, "practice_name", PCN_CODE, "pcn_name", ICC_CODE, "icc_name", ADMISSION_RISK,
           "admission_risk_band", "efi", "efi_category", "hfrs", "hfrs_band", "ltc_count",
           "cms_score", "emergency_admissions_12m", "social_care_service", "lives_alone",
           "category1_hazard", "homeless_or_temporary", FACTOR_1, FACTOR_2, FACTOR_3);

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
@@ -105,7 +104,6 @@ public final class Cohorts {
             case LEVEL -> lit(level.key()).as(LEVEL);
             case GROUP -> col(level.groupColumn()).as(GROUP);
             case STATUS -> lit(null).cast("string").as(STATUS);
-            case RISK_PCT -> round(col("admission_risk").multiply(100), 1).as(RISK_PCT);
             case FACTOR_1 -> factor(1);
             case FACTOR_2 -> factor(2);
             case FACTOR_3 -> factor(3);

@@ -20,16 +20,24 @@ import org.openstrat.cohort.Cohorts;
 
 /**
  * The detail a clinician needs beside each cohort row, for the CSV and workbook only (the cohort
- * Parquet record is unchanged): named conditions and eFI deficits, hospital use, the last
- * emergency admission, and the patient's rank and risk in the previous publication of the same
- * list. A pure Dataset function.
+ * Parquet record is unchanged): the admission risk as a percentage, named conditions and eFI
+ * deficits, hospital use, the last emergency admission, and the patient's rank and risk in the
+ * previous publication of the same list. A pure Dataset function.
  */
 public final class CohortDetail {
   public static final String LTC_NAMES = "ltc_names";
   public static final String EFI_DEFICIT_NAMES = "efi_deficit_names";
   public static final String LAST_EMERGENCY_ADMISSION = "last_emergency_admission";
+  /**
+   * The admission risk as a percentage, 1 decimal: files for people only. Parquet outputs carry
+   * {@code admission_risk}, the probability 0-1 (one unit per measure for analysts).
+   */
+  public static final String RISK_PCT = "admission_risk_pct";
   public static final String PREVIOUS_RISK_PCT = "previous_admission_risk_pct";
-  /** This list's risk minus the previous list's, in percentage points (null for a new patient). */
+  /**
+   * This list's risk minus the previous list's, in percentage points (null for a new patient):
+   * the difference of the two percentages as shown, so a reader's own subtraction agrees.
+   */
   public static final String RISK_CHANGE = "admission_risk_change_pct";
   /** The main factors joined with "; ", largest first. */
   public static final String FACTORS = "main_factors";
@@ -62,16 +70,22 @@ public final class CohortDetail {
       Dataset<Row> prev =
           previous.select(col(CohortColumns.COHORT), col(CohortColumns.LEVEL), col(CohortColumns.GROUP),
               col(CohortColumns.NHS_NUMBER), col(CohortColumns.RANK).as(CohortColumns.PREVIOUS_RANK),
-              col(CohortColumns.RISK_PCT).as(PREVIOUS_RISK_PCT));
+              percent(col(CohortColumns.ADMISSION_RISK)).as(PREVIOUS_RISK_PCT));
       out = out.join(prev, Cohorts.scala(key), "left_outer");
     } else {
       out = out.withColumn(CohortColumns.PREVIOUS_RANK, lit(null).cast("int"))
           .withColumn(PREVIOUS_RISK_PCT, lit(null).cast("double"));
     }
     return out
-        .withColumn(RISK_CHANGE, round(col(CohortColumns.RISK_PCT).minus(col(PREVIOUS_RISK_PCT)), 1))
+        .withColumn(RISK_PCT, percent(col(CohortColumns.ADMISSION_RISK)))
+        .withColumn(RISK_CHANGE, round(col(RISK_PCT).minus(col(PREVIOUS_RISK_PCT)), 1))
         .withColumn(FACTORS, concat_ws("; ", col(CohortColumns.FACTOR_1), col(CohortColumns.FACTOR_2),
             col(CohortColumns.FACTOR_3)));
+  }
+
+  /** A probability as a percentage, 1 decimal. */
+  static Column percent(Column probability) {
+    return round(probability.multiply(100), 1);
   }
 
   /** Keys to names joined with "; " (a key without a name stays as it is); null stays null. */

@@ -186,7 +186,7 @@ public final class CohortFiles {
     m.put("Practice", r -> text(r, "practice_name"));
     m.put(PCN_HEADER, r -> text(r, "pcn_code"));
     m.put(ICC_HEADER, r -> text(r, "icc_code"));
-    m.put("Emergency admission risk (%)", r -> num(r, "admission_risk_pct"));
+    m.put("Emergency admission risk (%)", r -> num(r, CohortDetail.RISK_PCT));
     m.put("Risk band", r -> text(r, "admission_risk_band"));
     m.put("eFI", r -> round2(r, "efi"));
     m.put("eFI category", r -> text(r, "efi_category"));

@@ -30,6 +30,11 @@ record PeopleColumn(String header, String field, Kind kind, int width, String me
     return new PeopleColumn(header, field, kind, w, meaning);
   }
 
+  /** The same column under a shorter header (the workbook's; the CSV keeps its own). */
+  PeopleColumn withHeader(String h) {
+    return new PeopleColumn(h, field, kind, width, meaning);
+  }
+
   static String yesNo(Boolean b) {
     return b == null ? NOT_KNOWN : b ? "Yes" : "No";
   }

@@ -1,5 +1,7 @@
 package org.openstrat.publish;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.openstrat.cohort.CohortColumns;
 import org.openstrat.ingest.Extract;
 import org.openstrat.quality.PreviousRows;
 
@@ -92,9 +95,15 @@ public final class Previous {
     }
   }
 
+  /** The cohort record's risk before it became a probability: a percentage, 1 decimal. */
+  static final String OLD_RISK_PCT = "admission_risk_pct";
+
   /**
    * Its cohort rows. Read without partition discovery: pcn_code is inside every file. A
    * publication with no cohort rows has an empty cohort/ folder; that reads as null (no previous).
+   * A publication written before the record carried {@code admission_risk} (a probability) has
+   * {@code admission_risk_pct}; it is read as {@code admission_risk} = pct / 100, so the first run
+   * after the change still finds each patient's previous risk.
    */
   public static Dataset<Row> cohort(SparkSession spark, Path publication) throws IOException {
     Path dir = publication.resolve("cohort");
@@ -103,6 +112,11 @@ public final class Previous {
         return null;
       }
     }
-    return spark.read().option("recursiveFileLookup", "true").parquet(dir.toString());
+    Dataset<Row> rows = spark.read().option("recursiveFileLookup", "true").parquet(dir.toString());
+    java.util.List<String> cols = java.util.List.of(rows.columns());
+    if (cols.contains(OLD_RISK_PCT) && !cols.contains(CohortColumns.ADMISSION_RISK)) {
+      rows = rows.withColumn(CohortColumns.ADMISSION_RISK, col(OLD_RISK_PCT).divide(100)).drop(OLD_RISK_PCT);
+    }
+    return rows;
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -19,7 +20,8 @@ import org.apache.spark.sql.SaveMode;
  * scores/: every patient's scores for analysts (planning), pseudonymised. person_id replaces the
  * NHS number ({@link Pseudonymiser}); nhs_number, date_of_birth and the opt-out flag are dropped.
  * Patients with a national data opt-out are excluded (planning is a secondary use); so is anyone
- * whose opt-out flag is unknown, to err on the side of the patient's choice.
+ * whose opt-out flag is unknown, to err on the side of the patient's choice. Every row carries
+ * {@code as_of} (a date, second column), so several nights read together keep their dates.
  */
 public final class PseudoScores {
   /** Columns never published in scores/. */
@@ -27,10 +29,14 @@ public final class PseudoScores {
 
   private PseudoScores() {}
 
+  /** The run's date in every row of scores/ (as in cohort/ and cohort_left/). */
+  public static final String AS_OF = "as_of";
+
   /** The pseudonymised all-patient table (a pure function). */
-  public static Dataset<Row> prepare(Dataset<Row> scores, Pseudonymiser p) {
+  public static Dataset<Row> prepare(Dataset<Row> scores, Pseudonymiser p, LocalDate asOf) {
     List<Column> cols = new ArrayList<>();
     cols.add(p.personIdColumn("nhs_number").as("person_id"));
+    cols.add(lit(java.sql.Date.valueOf(asOf)).as(AS_OF));
     for (String c : scores.columns()) {
       if (!DROPPED.contains(c)) {
         cols.add(col(c));

@@ -104,7 +104,7 @@ public final class Publisher {
     t = Progress.start();
     if (r.pseudonymiser().isPresent()) {
       Pseudonymiser p = r.pseudonymiser().get();
-      pseudoRows = PseudoScores.write(PseudoScores.prepare(scores, p), staging.resolve("scores"));
+      pseudoRows = PseudoScores.write(PseudoScores.prepare(scores, p, r.asOf()), staging.resolve("scores"));
       m.put("pseudonymisation", map("key_id", p.keyId(), "scores_output", "written"));
       m.output("scores", map("rows", pseudoRows, "excluded_national_opt_out", scoreRows - pseudoRows));
       m.exclusion("NATIONAL_OPT_OUT (scores/ only)", scoreRows - pseudoRows);

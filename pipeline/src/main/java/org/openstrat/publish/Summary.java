@@ -24,10 +24,12 @@ import org.apache.spark.sql.Row;
  * {@link #write} is the only place they are published, always through {@link Disclosure}.
  *
  * <p>Columns: level (practice, pcn, icc), code, measure (patients, admission_risk_band,
- * efi_category, or cohort:NAME:LEVEL), category, count. A null category is "unknown".
+ * efi_category, or cohort:NAME:LEVEL), category, count, suppressed. A null category is
+ * "unknown". A suppressed count is an empty {@code count} with {@code suppressed} = true, so
+ * the count column stays numeric for BI tools (never {@code *} in it).
  */
 public final class Summary {
-  public static final List<String> HEADER = List.of("level", "code", "measure", "category", "count");
+  public static final List<String> HEADER = List.of("level", "code", "measure", "category", "count", "suppressed");
 
   private Summary() {}
 
@@ -81,13 +83,16 @@ public final class Summary {
     try (ExcelCsv w = ExcelCsv.create(dir.resolve(FILE), HEADER)) {
       while (it.hasNext()) {
         Row r = it.next();
+        String count = Disclosure.count(r.getLong(4));
+        boolean suppressed = count.equals(Disclosure.SUPPRESSED);
         w.row(
             List.of(
                 ExcelCsv.text(r.getString(0)),
                 ExcelCsv.text(r.getString(1)),
                 ExcelCsv.text(r.getString(2)),
                 ExcelCsv.text(r.getString(3)),
-                Disclosure.count(r.getLong(4))));
+                suppressed ? "" : count,
+                Boolean.toString(suppressed)));
         n++;
       }
     }

@@ -77,8 +77,10 @@ public final class Workbook {
         "1 = highest in this list by the cohort's ranking score."));
     c.add(new PeopleColumn("Status", CohortColumns.STATUS, PeopleColumn.Kind.STATUS, 10,
         "new: not in this list at the previous publication; continuing: in it then too."));
-    c.add(PeopleColumn.DETAIL.get(5).withWidth(6)); // previous rank
-    c.add(PeopleColumn.DETAIL.get(6).withWidth(7)); // change in risk
+    // Widths fit each header's longest word (no "Previo|us"); shorter headers than the CSV's
+    // keep the sheet one page wide (the read-me sheet gives each column's full meaning).
+    c.add(PeopleColumn.DETAIL.get(5).withWidth(9)); // previous rank
+    c.add(PeopleColumn.DETAIL.get(6).withHeader("Change in risk (points)").withWidth(9));
     c.add(new PeopleColumn("NHS number", CohortColumns.NHS_NUMBER, PeopleColumn.Kind.TEXT, 11,
         "The patient's NHS number."));
     c.add(new PeopleColumn("Date of birth", "date_of_birth", PeopleColumn.Kind.DATE, 11, "Date of birth."));
@@ -86,29 +88,30 @@ public final class Workbook {
     c.add(new PeopleColumn("Sex", "sex", PeopleColumn.Kind.TEXT, 4, "Sex as recorded by the practice."));
     c.add(new PeopleColumn("Practice", "practice_name", PeopleColumn.Kind.TEXT, 14,
         "The practice the patient is registered with on the as-of date."));
-    c.add(new PeopleColumn("Emergency admission risk (%)", CohortColumns.RISK_PCT, PeopleColumn.Kind.DECIMAL, 8,
+    c.add(new PeopleColumn("Emergency admission risk (%)", CohortDetail.RISK_PCT, PeopleColumn.Kind.DECIMAL, 11,
         "Estimated chance of an emergency hospital admission in the next 12 months, as a percentage."));
     c.add(new PeopleColumn("Risk band", "admission_risk_band", PeopleColumn.Kind.TEXT, 8,
         "Band of the emergency admission risk (see below)."));
     c.add(new PeopleColumn("eFI", "efi", PeopleColumn.Kind.DECIMAL, 5,
         "Electronic Frailty Index: deficits present divided by 36."));
-    c.add(new PeopleColumn("eFI category", "efi_category", PeopleColumn.Kind.TEXT, 8,
+    c.add(new PeopleColumn("eFI category", "efi_category", PeopleColumn.Kind.TEXT, 9,
         "fit, mild, moderate or severe frailty (see below)."));
     c.add(PeopleColumn.DETAIL.get(0).withWidth(28)); // conditions named
     c.add(PeopleColumn.DETAIL.get(1).withWidth(28)); // deficits named
     c.add(PeopleColumn.DETAIL.get(2).withWidth(11)); // last emergency admission
-    c.add(new PeopleColumn("Emergency admissions (12 months)", "emergency_admissions_12m", PeopleColumn.Kind.INTEGER, 8,
+    c.add(new PeopleColumn("Emergency admissions (12 months)", "emergency_admissions_12m", PeopleColumn.Kind.INTEGER, 11,
         "Emergency hospital spells admitted in the 12 months to the as-of date."));
-    c.add(PeopleColumn.DETAIL.get(3).withWidth(6)); // A&E
-    c.add(PeopleColumn.DETAIL.get(4).withWidth(6)); // bed days
-    c.add(new PeopleColumn("Open social care service", "social_care_service", PeopleColumn.Kind.TEXT, 10,
+    c.add(PeopleColumn.DETAIL.get(3).withHeader("A&E visits (12 months)").withWidth(11));
+    c.add(PeopleColumn.DETAIL.get(4).withHeader("Bed days (12 months)").withWidth(11));
+    c.add(new PeopleColumn("Social care service", "social_care_service", PeopleColumn.Kind.TEXT, 10,
         "The latest open adult social care service on the as-of date; empty if none recorded."));
-    c.add(new PeopleColumn("Lives alone", "lives_alone", PeopleColumn.Kind.YES_NO, 7,
+    // Flags 10 wide: "Not known" fits without spilling into the next column.
+    c.add(new PeopleColumn("Lives alone", "lives_alone", PeopleColumn.Kind.YES_NO, 10,
         "From the latest housing record. Not known: no housing record for the patient."));
-    c.add(new PeopleColumn("Category 1 housing hazard", "category1_hazard", PeopleColumn.Kind.YES_NO, 7,
+    c.add(new PeopleColumn("Category 1 housing hazard", "category1_hazard", PeopleColumn.Kind.YES_NO, 10,
         "A category 1 hazard (HHSRS) in the latest housing record. Not known: no housing record."));
-    c.add(new PeopleColumn("Homeless or temporary accommodation", "homeless_or_temporary", PeopleColumn.Kind.YES_NO, 9,
-        "From the latest housing record. Not known: no housing record."));
+    c.add(new PeopleColumn("Homeless or temporary", "homeless_or_temporary", PeopleColumn.Kind.YES_NO, 10,
+        "Homeless or in temporary accommodation, from the latest housing record. Not known: no housing record."));
     c.add(new PeopleColumn("Main factors", CohortDetail.FACTORS, PeopleColumn.Kind.TEXT, 30,
         "Up to three things that raise this patient's admission risk most, largest first."));
     return List.copyOf(c);
@@ -119,7 +122,10 @@ public final class Workbook {
 
   /**
    * Writes {@code cohort_xlsx/U#####_AS_OF.xlsx} per PCN and {@code cohort_xlsx/icc/ICC_AS_OF.xlsx}
-   * per ICC, one list at a time from a sorted Dataset (a list is small; never a collect of all).
+   * per ICC, one list at a time, in two Spark jobs: the leavers (a few rows per list) gathered
+   * once, then every level's cohort rows in one sorted pass (a list is small; never a collect of
+   * all). A list whose patients all left since the previous publication, so with no cohort rows
+   * now, still gets its workbook: empty cohort sheets and its "Left the list" sheet.
    *
    * @param cohort cohort rows with {@link CohortDetail}'s columns
    * @param leavers leaver rows (null: no previous publication)
@@ -128,45 +134,66 @@ public final class Workbook {
   public static int writeAll(Path root, org.apache.spark.sql.Dataset<Row> cohort,
       org.apache.spark.sql.Dataset<Row> leavers, LocalDate asOf, Presentation p, CohortConfig config)
       throws IOException {
-    int n = 0;
-    for (org.openstrat.cohort.CohortLevel level : org.openstrat.cohort.CohortLevel.values()) {
-      boolean pcn = level.key().equals("pcn");
-      Path dir = pcn ? root.resolve(DIR) : root.resolve(DIR).resolve("icc");
-      Files.createDirectories(dir);
-      Map<String, List<Row>> left = new java.util.TreeMap<>();
-      if (leavers != null) {
-        java.util.Iterator<Row> it = leavers.filter(org.apache.spark.sql.functions.col(CohortColumns.LEVEL).equalTo(level.key()))
-            .coalesce(1).sortWithinPartitions(CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.PREVIOUS_RANK)
-            .toLocalIterator();
-        while (it.hasNext()) {
-          Row r = it.next();
-          left.computeIfAbsent(r.getAs(CohortColumns.GROUP), k -> new ArrayList<>()).add(r);
-        }
-      }
-      java.util.Iterator<Row> it = cohort.filter(org.apache.spark.sql.functions.col(CohortColumns.LEVEL).equalTo(level.key()))
-          .coalesce(1).sortWithinPartitions(CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.RANK)
+    Files.createDirectories(root.resolve(DIR).resolve("icc")); // there even with no list at all
+    String[] listKey = {CohortColumns.LEVEL, CohortColumns.GROUP, CohortColumns.COHORT};
+    // level -> group -> leaver rows, in (cohort, previous rank) order
+    Map<String, Map<String, List<Row>>> left = new java.util.TreeMap<>();
+    if (leavers != null) {
+      java.util.Iterator<Row> it = leavers.coalesce(1)
+          .sortWithinPartitions(CohortColumns.LEVEL, CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.PREVIOUS_RANK)
           .toLocalIterator();
-      List<Row> group = new ArrayList<>();
-      while (true) {
-        Row r = it.hasNext() ? it.next() : null;
-        if (!group.isEmpty() && (r == null || !group.get(0).getAs(CohortColumns.GROUP).equals(r.getAs(CohortColumns.GROUP)))) {
-          Row first = group.get(0);
-          String code = first.getAs(CohortColumns.GROUP);
-          String name = pcn ? first.getAs("pcn_name") : first.getAs("icc_name");
-          Path file = SafeNames.child(dir, pcn ? SafeNames.PCN : SafeNames.ICC, pcn ? "PCN" : "ICC", code,
-              "_" + asOf + ".xlsx");
-          write(file, new Title(level.key(), code, name == null ? code : name, asOf, p, config.definitions()),
-              group, left.getOrDefault(code, List.of()));
-          n++;
-          group = new ArrayList<>();
-        }
-        if (r == null) {
-          break;
-        }
-        group.add(r);
+      while (it.hasNext()) {
+        Row r = it.next();
+        left.computeIfAbsent(r.getAs(CohortColumns.LEVEL), k -> new java.util.TreeMap<>())
+            .computeIfAbsent(r.getAs(CohortColumns.GROUP), k -> new ArrayList<>()).add(r);
+      }
+    }
+    java.util.Iterator<Row> it = cohort.coalesce(1)
+        .sortWithinPartitions(listKey[0], listKey[1], listKey[2], CohortColumns.RANK)
+        .toLocalIterator();
+    int n = 0;
+    List<Row> group = new ArrayList<>();
+    while (true) {
+      Row r = it.hasNext() ? it.next() : null;
+      if (!group.isEmpty() && (r == null || !sameList(group.get(0), r))) {
+        Row first = group.get(0);
+        String level = first.getAs(CohortColumns.LEVEL);
+        String code = first.getAs(CohortColumns.GROUP);
+        String name = level.equals(org.openstrat.cohort.CohortLevel.PCN.key()) ? first.getAs("pcn_name") : first.getAs("icc_name");
+        List<Row> gone = left.getOrDefault(level, Map.of()).getOrDefault(code, List.of());
+        writeList(root, level, code, name, asOf, p, config, group, gone);
+        left.getOrDefault(level, new java.util.TreeMap<>()).remove(code);
+        n++;
+        group = new ArrayList<>();
+      }
+      if (r == null) {
+        break;
+      }
+      group.add(r);
+    }
+    for (var byLevel : left.entrySet()) {
+      for (var g : byLevel.getValue().entrySet()) {
+        writeList(root, byLevel.getKey(), g.getKey(), null, asOf, p, config, List.of(), g.getValue());
+        n++;
       }
     }
     return n;
+  }
+
+  private static boolean sameList(Row a, Row b) {
+    return a.getAs(CohortColumns.LEVEL).equals(b.getAs(CohortColumns.LEVEL))
+        && a.getAs(CohortColumns.GROUP).equals(b.getAs(CohortColumns.GROUP));
+  }
+
+  /** One list's workbook; {@code name} null: the list is named by its code. */
+  private static void writeList(Path root, String level, String code, String name, LocalDate asOf,
+      Presentation p, CohortConfig config, List<Row> rows, List<Row> leavers) throws IOException {
+    boolean pcn = level.equals(org.openstrat.cohort.CohortLevel.PCN.key());
+    Path dir = pcn ? root.resolve(DIR) : root.resolve(DIR).resolve("icc");
+    Files.createDirectories(dir);
+    Path file = SafeNames.child(dir, pcn ? SafeNames.PCN : SafeNames.ICC, pcn ? "PCN" : "ICC", code,
+        "_" + asOf + ".xlsx");
+    write(file, new Title(level, code, name == null ? code : name, asOf, p, config.definitions()), rows, leavers);
   }
 
   /** Writes the workbook to {@code file} (which must not exist). */
@@ -255,7 +282,11 @@ public final class Workbook {
       cell.setCellStyle(s.header);
       sh.setColumnWidth(c, COLUMNS.get(c).width() * 256);
     }
-    h.setHeightInPoints(4 * LINE_POINTS); // headers wrap to up to four lines
+    int headerLines = 1;
+    for (PeopleColumn c : COLUMNS) {
+      headerLines = Math.max(headerLines, headerLines(c));
+    }
+    h.setHeightInPoints(headerLines * LINE_POINTS + 4); // as tall as the longest wrapped header
     int r = HEADER_ROW + 1;
     for (Row row : rows) {
       org.apache.poi.ss.usermodel.Row x = sh.createRow(r++);
@@ -272,8 +303,16 @@ public final class Workbook {
     landscape(sh, t, d.name());
   }
 
-  /** Height of one line of 11-point text, in points. */
-  private static final float LINE_POINTS = 14.5f;
+  /**
+   * The workbook's font: Arial 10, which LibreOffice draws with the metric-compatible Liberation
+   * Sans, so a rendering here wraps as Excel does (Calibri falls back to a wider font without
+   * Carlito, and row heights judged from it were off).
+   */
+  static final String FONT = "Arial";
+  static final short FONT_POINTS = 10;
+
+  /** Height of one line of 10-point Arial, in points (Excel's own row height for it). */
+  private static final float LINE_POINTS = 12.75f;
 
   /** Sets the cell; returns the lines it takes at its column's width (wrapped text). */
   private static int value(Cell cell, PeopleColumn col, Row row, Styles s) {
@@ -304,7 +343,7 @@ public final class Workbook {
         }
         cell.setCellStyle(col.width() >= WRAP_WIDTH ? s.wrap : s.plain);
         if (v != null && col.width() >= WRAP_WIDTH) {
-          return (int) Math.ceil(v.toString().length() * 1.1 / col.width());
+          return lines(v.toString(), col.width() * BODY_CHARS_PER_UNIT);
         }
       }
     }
@@ -313,6 +352,45 @@ public final class Workbook {
 
   /** Text columns at least this wide wrap. */
   private static final int WRAP_WIDTH = 20;
+
+  /**
+   * Characters of 10-point Arial text per unit of column width (the width of a "0"): ordinary
+   * text averages about 1.3 (narrow letters and spaces); 1.2 leaves a margin so a wrapped cell
+   * is never cut off. Bold headers are wider: 1.0.
+   */
+  static final double BODY_CHARS_PER_UNIT = 1.2;
+  static final double HEADER_CHARS_PER_UNIT = 1.0;
+
+  /** Lines a header takes in its column, wrapped at spaces. */
+  static int headerLines(PeopleColumn c) {
+    return lines(c.header(), c.width() * HEADER_CHARS_PER_UNIT);
+  }
+
+  /**
+   * Lines {@code text} takes when wrapped at spaces into lines of {@code perLine} characters, as
+   * Excel and LibreOffice wrap (a word longer than a line is broken across lines).
+   */
+  static int lines(String text, double perLine) {
+    int lines = 1;
+    double used = 0;
+    for (String word : text.trim().split(" +")) {
+      int len = word.length();
+      if (len == 0) {
+        continue;
+      }
+      if (used > 0 && used + 1 + len <= perLine) {
+        used += 1 + len;
+        continue;
+      }
+      if (used > 0) {
+        lines++;
+      }
+      int extra = len > perLine ? (int) Math.ceil(len / perLine) - 1 : 0;
+      lines += extra;
+      used = len - extra * perLine;
+    }
+    return lines;
+  }
 
   private static void leftSheet(Sheet sh, Styles s, List<Row> leavers) {
     String[] head = {"Cohort", "NHS number", "Previous rank", "Practice code", "Why they left"};
@@ -385,7 +463,7 @@ public final class Workbook {
     cell(sh, r, 0, k, s.bold);
     cell(sh, r, 1, v, s.wrap);
     int chars = sh.getColumnWidth(1) / 256;
-    sh.getRow(r).setHeightInPoints((float) Math.ceil(v.length() * 1.1 / chars) * LINE_POINTS + 2);
+    sh.getRow(r).setHeightInPoints(lines(v, chars * BODY_CHARS_PER_UNIT) * LINE_POINTS + 2);
     return r + 1;
   }
 
@@ -449,12 +527,15 @@ public final class Workbook {
     final CellStyle notKnown;
 
     Styles(XSSFWorkbook wb) {
-      Font big = wb.createFont();
+      Font base = wb.getFontAt(0); // every cell without a font of its own
+      base.setFontName(FONT);
+      base.setFontHeightInPoints(FONT_POINTS);
+      Font big = font(wb);
       big.setBold(true);
-      big.setFontHeightInPoints((short) 13);
-      Font b = wb.createFont();
+      big.setFontHeightInPoints((short) 12);
+      Font b = font(wb);
       b.setBold(true);
-      Font grey = wb.createFont();
+      Font grey = font(wb);
       grey.setItalic(true);
       grey.setColor(IndexedColors.GREY_50_PERCENT.getIndex());
       var fmt = wb.createDataFormat();
@@ -484,6 +565,13 @@ public final class Workbook {
       notKnown = wb.createCellStyle();
       notKnown.setFont(grey);
       notKnown.setVerticalAlignment(VerticalAlignment.TOP);
+    }
+
+    private static Font font(XSSFWorkbook wb) {
+      Font f = wb.createFont();
+      f.setFontName(FONT);
+      f.setFontHeightInPoints(FONT_POINTS);
+      return f;
     }
 
     private static CellStyle numeric(XSSFWorkbook wb, String format) {

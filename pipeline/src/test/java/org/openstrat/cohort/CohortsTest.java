@@ -1,6 +1,7 @@
 package org.openstrat.cohort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
@@ -64,8 +65,9 @@ class CohortsTest extends SparkTestBase {
     Map<String, Long> perPcn = new TreeMap<>();
     rows.forEach(r -> perPcn.merge(r.getAs("cohort_group"), 1L, Long::sum));
     assertThat(perPcn).containsExactly(Map.entry("U00001", 2L), Map.entry("U00002", 3L));
-    assertThat(rows.get(0).<Double>getAs("admission_risk_pct")).isEqualTo(4.9); // 0.049
-    assertThat(rows.get(1).<Double>getAs("admission_risk_pct")).isEqualTo(4.8);
+    assertThat(rows.get(0).<Double>getAs("admission_risk")).isCloseTo(0.049, within(1e-12)); // a probability, as in scores
+    assertThat(rows.get(1).<Double>getAs("admission_risk")).isCloseTo(0.048, within(1e-12));
+    assertThat(out.columns()).doesNotContain("admission_risk_pct");
     assertThat(rows.get(0).<Long>getAs("eligible")).isEqualTo(40L);
     assertThat(rows).allSatisfy(r -> assertThat(r.<String>getAs("status")).isEqualTo("new"));
     assertThat(rows.stream().map(r -> r.<Integer>getAs("rank")).toList())

@@ -59,7 +59,7 @@ class PeopleOutputsTest extends SparkTestBase {
       assertThat(WorkbookTest.cell(sh, top, "Rank")).isEqualTo("1.0");
       assertThat(WorkbookTest.cell(sh, top, "Status")).isEqualTo("continuing");
       assertThat(WorkbookTest.cell(sh, top, "Previous rank")).isEqualTo("2.0");
-      assertThat(WorkbookTest.cell(sh, top, "Change in risk since last list (points)")).isEqualTo("20.0");
+      assertThat(WorkbookTest.cell(sh, top, "Change in risk (points)")).isEqualTo("20.0");
       var second = sh.getRow(Workbook.HEADER_ROW + 2);
       assertThat(WorkbookTest.cell(sh, second, "NHS number")).isEqualTo(ScoresFixture.nhs(23));
       assertThat(WorkbookTest.cell(sh, second, "Status")).isEqualTo("new");
@@ -79,5 +79,28 @@ class PeopleOutputsTest extends SparkTestBase {
     String report = Files.readString(pub.resolve(RunReport.FILE));
     assertThat(report).contains("2025-04-01", "2025-05-01", "data-chart=\"cohort-sizes\"")
         .doesNotContain(ScoresFixture.nhs(29), ScoresFixture.nhs(120));
+  }
+
+  @Test
+  void aListWhosePatientsAllLeftStillGetsItsWorkbookWithTheLeftSheet() throws Exception {
+    Path out = tmp.resolve("out");
+    publish(out, PublishFixtures.scores(spark(), 0), PublishFixtures.AS_OF);
+    // A month on, no one in U00002 (ICC02) is in the scored population: no cohort rows, only leavers.
+    publish(out, PublishFixtures.scores(spark(), 0).filter("pcn_code <> 'U00002'"), PublishFixtures.AS_OF.plusMonths(1));
+    Path pub = out.resolve("2025-05-01");
+    assertThat(pub.resolve("cohort_csv/U00002.csv")).doesNotExist(); // no rows: no cohort CSV
+    for (Path book : List.of(pub.resolve("cohort_xlsx/U00002_2025-05-01.xlsx"),
+        pub.resolve("cohort_xlsx/icc/ICC02_2025-05-01.xlsx"))) {
+      try (InputStream in = Files.newInputStream(book); XSSFWorkbook wb = new XSSFWorkbook(in)) {
+        assertThat(WorkbookTest.text(wb.getSheet("top5_admission_risk"))).as(book.toString()).contains("0 patients");
+        assertThat(WorkbookTest.text(wb.getSheet(Workbook.LEFT))).as(book.toString())
+            .contains(ScoresFixture.nhs(120), ScoresFixture.nhs(119), "No longer registered");
+      }
+    }
+    // The other lists are as before: one workbook each.
+    try (var s = Files.list(pub.resolve("cohort_xlsx"))) {
+      assertThat(s.map(x -> x.getFileName().toString()).sorted().toList())
+          .containsExactly("U00001_2025-05-01.xlsx", "U00002_2025-05-01.xlsx", "icc");
+    }
   }
 }

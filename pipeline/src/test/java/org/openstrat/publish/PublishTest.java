@@ -176,6 +176,9 @@ class PublishTest extends SparkTestBase {
     assertThat(man.at("/outputs/cohort_csv/pcn_rows").asLong()).isEqualTo(4);
     assertThat(man.at("/outputs/cohort_csv/icc_rows").asLong()).isEqualTo(4);
     assertThat(all.get(0).get("as_of")).isEqualTo(PublishFixtures.AS_OF); // date logical type
+    // One unit per measure: the Parquet risk is a probability (as in scores/), the CSV a percentage.
+    assertThat(docs.getField("admission_risk_pct")).isNull();
+    assertThat(all).allSatisfy(g -> assertThat((Double) g.get("admission_risk")).isBetween(0.0, 1.0));
 
     // Spark reads the partitioned folder too (pcn_code is both in the files and the folder name).
     assertThat(spark().read().parquet(pub.resolve("cohort").toString()).count()).isEqualTo(8);
@@ -197,14 +200,18 @@ class PublishTest extends SparkTestBase {
 
     // Summary: suppressed; no raw count 1-7 anywhere.
     List<String> summary = Files.readAllLines(pub.resolve("summary/summary.csv"));
-    assertThat(summary.get(0)).isEqualTo("\uFEFFlevel,code,measure,category,count");
+    assertThat(summary.get(0)).isEqualTo("\uFEFFlevel,code,measure,category,count,suppressed");
     // A planning output: U00001's 6 national opt-outs are left out (30 - 6 = 24 -> 25).
-    assertThat(summary).contains("pcn,U00001,patients,all,25", "pcn,U00002,patients,all,20",
-        "practice,A00001,patients,all,10", "pcn,U00001,cohort:top5_admission_risk:pcn,new,*");
+    // A suppressed count is an empty count flagged suppressed: the count column stays numeric.
+    assertThat(summary).contains("pcn,U00001,patients,all,25,false", "pcn,U00002,patients,all,20,false",
+        "practice,A00001,patients,all,10,false", "pcn,U00001,cohort:top5_admission_risk:pcn,new,,true");
     for (String l : summary.subList(1, summary.size())) {
-      String c = l.substring(l.lastIndexOf(',') + 1);
-      assertThat(c).as(l).matches("\\*|0|[0-9]*[05]");
+      assertThat(l).as(l).matches(".*,(0|[0-9]*[05]),false|.*,,true").doesNotContain("*");
     }
+    // The report reads the flag back as a suppressed count.
+    assertThat(RunReport.Facts.read(pub, PublishFixtures.AS_OF).summary())
+        .anySatisfy(r -> assertThat(r).containsExactly("pcn", "U00001", "cohort:top5_admission_risk:pcn", "new", "*"))
+        .anySatisfy(r -> assertThat(r).containsExactly("pcn", "U00001", "patients", "all", "25"));
   }
 
   @Test
@@ -244,6 +251,27 @@ class PublishTest extends SparkTestBase {
     assertThat(left.split("\r\n")).hasSize(2);
     assertThat(left).contains(ScoresFixture.nhs(29)).contains("No longer registered");
     assertThat(man.at("/outputs/cohort_left/rows").asLong()).isEqualTo(2); // pcn and icc lists
+    // cohort_left/ carries the run's date, like every Parquet output.
+    try (Stream<Path> s = Files.walk(pub.resolve("cohort_left"))) {
+      for (Path f : s.filter(x -> x.toString().endsWith(".parquet")).toList()) {
+        try (ParquetReader<GenericRecord> r = AvroRecords.reader(f)) {
+          GenericRecord g = r.read();
+          assertThat(g.get("as_of")).isEqualTo(PublishFixtures.AS_OF.plusDays(1));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPreviousPublicationWithThePercentRecordReadsAsAProbability() throws Exception {
+    // Publications before the record carried admission_risk had admission_risk_pct (percent).
+    Path old = tmp.resolve("2025-03-31");
+    spark().sql("select 'c' as cohort, 'pcn' as cohort_level, 'U00001' as cohort_group, 1 as rank,"
+            + " '9434765919' as nhs_number, 61.3d as admission_risk_pct")
+        .write().parquet(old.resolve("cohort/pcn_code=U00001").toString());
+    Dataset<Row> prev = Previous.cohort(spark(), old);
+    assertThat(prev.columns()).contains("admission_risk").doesNotContain("admission_risk_pct");
+    assertThat(prev.first().<Double>getAs("admission_risk")).isCloseTo(0.613, org.assertj.core.api.Assertions.within(1e-12));
   }
 
   @Test
@@ -254,6 +282,10 @@ class PublishTest extends SparkTestBase {
     Path scores = out.resolve("2025-04-01/scores");
     Dataset<Row> s = spark().read().parquet(scores.toString());
     assertThat(s.columns()).contains("person_id").doesNotContain("nhs_number", "date_of_birth", "national_opt_out");
+    // as_of in every row, a date: several nights read together keep their dates.
+    assertThat(s.schema().apply("as_of").dataType()).isEqualTo(org.apache.spark.sql.types.DataTypes.DateType);
+    assertThat(s.select("as_of").distinct().as(org.apache.spark.sql.Encoders.DATE()).collectAsList())
+        .containsExactly(java.sql.Date.valueOf(PublishFixtures.AS_OF));
     assertThat(s.count()).isEqualTo(51 - 6); // i % 5 == 0 for i < 30 are opted out
     List<String> ids = s.select("person_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(ids).contains(key.personId(ScoresFixture.nhs(1))).doesNotContain(key.personId(ScoresFixture.nhs(0)));

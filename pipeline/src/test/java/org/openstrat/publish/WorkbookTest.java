@@ -134,7 +134,7 @@ class WorkbookTest {
       XSSFRow second = sh.getRow(h + 2);
       assertThat(cell(sh, first, "Long-term conditions (named)")).isEqualTo("Asthma; Heart failure");
       assertThat(cell(sh, first, "Previous rank")).isEqualTo("3.0");
-      assertThat(cell(sh, first, "Change in risk since last list (points)")).isEqualTo("12.4");
+      assertThat(cell(sh, first, "Change in risk (points)")).isEqualTo("12.4");
       assertThat(cell(sh, second, "Previous rank")).isEmpty();
       assertThat(cell(sh, first, "Lives alone")).isEqualTo("Yes");
       assertThat(cell(sh, first, "Category 1 housing hazard")).isEqualTo("No");
@@ -153,6 +153,37 @@ class WorkbookTest {
       assertThat(readMe).contains("Not known", "not the same as No", "Risk band very high", "from 50%",
           "eFI category", "Previous rank");
     }
+  }
+
+  @Test
+  void headersBreakOnlyBetweenWordsAndFitTheirRow() throws Exception {
+    for (PeopleColumn c : Workbook.COLUMNS) {
+      for (String word : c.header().split(" ")) {
+        // no "Previo|us rank": every header word fits its column on one line
+        assertThat(word.length()).as("'%s' in the %d-wide column '%s'", word, c.width(), c.header())
+            .isLessThanOrEqualTo((int) (c.width() * Workbook.HEADER_CHARS_PER_UNIT));
+      }
+      assertThat(Workbook.headerLines(c)).as(c.header()).isLessThanOrEqualTo(3);
+      if (c.kind() == PeopleColumn.Kind.YES_NO) {
+        assertThat(c.width()).as(c.header()).isGreaterThanOrEqualTo(PeopleColumn.NOT_KNOWN.length() + 1);
+      }
+    }
+    try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(write("h.xlsx")))) {
+      XSSFSheet sh = wb.getSheet("top5_admission_risk");
+      int max = Workbook.COLUMNS.stream().mapToInt(Workbook::headerLines).max().orElseThrow();
+      assertThat(sh.getRow(Workbook.HEADER_ROW).getHeightInPoints()).isGreaterThanOrEqualTo(max * 12.5f);
+    }
+  }
+
+  @Test
+  void wrappedRowsAreAsTallAsTheirWordsNeed() {
+    assertThat(Workbook.lines("Asthma; Heart failure", 30.8)).isEqualTo(1);
+    // 28 wide: about 31 characters a line, broken at spaces
+    String conditions = "Atrial fibrillation; Chronic kidney disease; Diabetes; Heart failure; Hypertension";
+    assertThat(Workbook.lines(conditions, 28 * Workbook.BODY_CHARS_PER_UNIT)).isEqualTo(3);
+    assertThat(Workbook.lines("Previous rank", 9)).isEqualTo(2);
+    assertThat(Workbook.lines("Supercalifragilistic", 8)).isEqualTo(3); // a long word is broken
+    assertThat(Workbook.lines("", 8)).isEqualTo(1);
   }
 
   @Test
