@@ -1,5 +1,6 @@
 package org.openstrat.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.openstrat.core.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +32,7 @@ import org.openstrat.testing.SparkTestBase;
  * and data checks that stop it (exit 2 and 5, nothing published), and --fit's fallback to
  * cross-validation when the history is short.
  */
+@Tag("slow")
 class BacktestCommandTest extends SparkTestBase {
   @TempDir static Path tmp;
   static Path input;

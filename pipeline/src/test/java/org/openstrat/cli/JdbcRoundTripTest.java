@@ -1,5 +1,6 @@
 package org.openstrat.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +38,7 @@ import picocli.CommandLine;
  * with {@code --sources}, partitioned reads for the GP extracts, {@code --publish-jdbc} and JSON
  * logs: cohort/ and cohort_csv/ are byte-identical to the run over the files.
  */
+@Tag("slow")
 class JdbcRoundTripTest extends SparkTestBase {
   @TempDir static Path tmp;
   static PgServer pg;

@@ -1,5 +1,6 @@
 package org.openstrat.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import org.openstrat.testing.SparkTestBase;
  * (GP events, medicines, spells, A&E, outpatients, social care submissions, housing records and
  * registrations), on a generated system that has a year of them.
  */
+@Tag("slow")
 class LookAheadGuardTest extends SparkTestBase {
   @TempDir static Path tmp;
 

@@ -1,5 +1,6 @@
 package org.openstrat.quality;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import org.openstrat.testing.SparkTestBase;
  * for every extract and reason, rejected rows == the ledger's expected_rejected_rows, and rows read
  * = accepted + rejected. From CSV read as text, CSV staged as Parquet, and Parquet.
  */
+@Tag("slow")
 class GeneratorLedgerTest extends SparkTestBase {
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package org.openstrat.quality;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.openstrat.testing.SparkTestBase;
 import picocli.CommandLine;
 
 /** {@code strat validate} end to end: exit codes, the report and the quarantine on disk. */
+@Tag("slow")
 class ValidateCommandTest extends SparkTestBase {
 
   private record Run(int code, String out, String err) {}
