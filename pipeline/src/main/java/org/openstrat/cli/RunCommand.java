@@ -324,8 +324,11 @@ public final class RunCommand implements Callable<Integer> {
   private static Map<String, Object> cohortFacts(CohortConfig cc) {
     Map<String, Object> m = new LinkedHashMap<>();
     cc.definitions().forEach(
-        d -> m.put(d.name(), map("rank_by", d.rankBy(), "top_percent", d.topPercent(),
+        d -> m.put(d.name(), map("rank_by", d.rankBy(),
+            "top_percent", d.byCapacity() ? null : d.topPercent(),
+            "top_n", d.topN(), "top_n_per_list", d.topNByGroup(),
             "per", d.levels().stream().map(l -> l.key()).toList(), "filter", d.filter())));
+    m.put("risk_rise_days", cc.riskRiseDays());
     m.put("tie_salt_sha256", Manifest.sha256(Map.of("salt", cc.tieSalt())).substring(0, 8));
     return m;
   }

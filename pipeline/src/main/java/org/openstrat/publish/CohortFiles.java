@@ -204,6 +204,7 @@ public final class CohortFiles {
     m.put("Main factor 3", r -> text(r, "factor_3"));
     m.put("Cohort", r -> text(r, "cohort"));
     m.put("Patients in list", r -> num(r, "eligible"));
+    m.put("Risk rise (percentage points)", r -> num(r, CohortColumns.RISE_PCT));
     return m;
   }
 
