@@ -27,6 +27,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.openstrat.cohort.CohortConfig;
+import org.openstrat.cohort.Register;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
@@ -60,6 +61,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Reads the extracts in INPUT, checks them, scores every registered patient and publishes",
       "OUTPUT/AS_OF/: cohort/ (Parquet), cohort_csv/ (one CSV per PCN and per ICC, for Excel),",
+      "register/ and register_csv/ (each PCN's and ICC's emergency admissions, discharges and",
+      "A&E attendances since the previous publication),",
       "scores/ (pseudonymised, needs a key), summary/ (small numbers suppressed), quality/,",
       "manifest.json and _SUCCESS. Nothing is visible until everything is written and checked.",
       "The pseudonymisation key is read from --key-file, or the file named by",
@@ -95,7 +98,7 @@ public final class RunCommand implements Callable<Integer> {
   LocalDate extractDate;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration: quality.*, population.*, cohort.* keys (default: documented defaults).")
+      description = "Run configuration: quality.*, population.*, cohort.*, register.* keys (default: documented defaults).")
   Path config;
 
   @Option(names = "--key-file", paramLabel = "FILE",
@@ -117,6 +120,7 @@ public final class RunCommand implements Callable<Integer> {
     QualityConfig qc = QualityConfig.from(settings);
     CohortConfig cc = CohortConfig.from(settings);
     cc.checkFilters(Scores.SCHEMA); // needs no data: a bad filter fails before ingest
+    int registerDays = settings.getInt("register.window_days", Register.DEFAULT_WINDOW_DAYS, 1, 366);
     if (!settings.unusedKeys().isEmpty()) {
       throw StratException.config(
           "Config " + settings.source() + ": unknown key(s) " + settings.unusedKeys());
@@ -154,12 +158,12 @@ public final class RunCommand implements Callable<Integer> {
     // Locked before Spark starts and held to the end: a second run exits 7 at once and touches
     // nothing, and the recovery in Publication.begin cannot delete a live run's staging folder.
     try (OutputLock lock = OutputLock.acquire(output)) {
-      return run(lock, settings, qc, cc, rules, key, extract, scoreDate, runId, m, progress, out, err);
+      return run(lock, settings, qc, cc, registerDays, rules, key, extract, scoreDate, runId, m, progress, out, err);
     }
   }
 
   private Integer run(OutputLock lock, Settings settings, QualityConfig qc, CohortConfig cc,
-      RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
+      int registerDays, RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
       String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err) {
     SparkSession spark = SparkSessions.getOrCreate("strat run");
     Publication pub = Publication.begin(lock, scoreDate, runId);
@@ -201,7 +205,9 @@ public final class RunCommand implements Callable<Integer> {
       Publisher.Result res =
           Publisher.publish(
               new Publisher.Request(output, scoreDate, planningScores(scores, qc), deaths, cc,
-                  practiceToPcn, planningKey, QualityWriter.REPORT_FILES),
+                  practiceToPcn, planningKey, QualityWriter.REPORT_FILES,
+                  new Publisher.Events(v.validated().accepted().get(Extract.APC_SPELLS),
+                      v.validated().accepted().get(Extract.AE_ATTENDANCES), registerDays)),
               pub,
               progress);
       out.printf(

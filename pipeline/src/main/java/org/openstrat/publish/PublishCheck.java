@@ -48,6 +48,24 @@ public final class PublishCheck {
   }
 
   /**
+   * The admission register, as {@link #verify} checks the cohorts: every row in the Parquet and CSV
+   * file of its own PCN (its practice in that PCN on the as-of date) or ICC, and the counts agree.
+   */
+  static void verifyRegister(Path root, RegisterFiles.Written w, Map<String, String> practiceToPcn)
+      throws IOException {
+    long[] parquet = parquet(root.resolve(RegisterFiles.PARQUET), "register", practiceToPcn, "register_level");
+    same("register Parquet rows", parquet[0], "rows written", w.rows());
+    same("register Parquet pcn-level rows", parquet[1], "PCN CSV rows", w.pcnRows());
+    same("register Parquet icc-level rows", parquet[2], "ICC CSV rows", w.iccRows());
+    Path csv = root.resolve(RegisterFiles.CSV);
+    same("register PCN CSV rows read back",
+        csvs(csv, SafeNames.PCN, CohortFiles.PCN_HEADER, practiceToPcn, true), "rows written", w.pcnRows());
+    same("register ICC CSV rows read back",
+        csvs(csv.resolve("icc"), SafeNames.ICC, CohortFiles.ICC_HEADER, practiceToPcn, true), "rows written",
+        w.iccRows());
+  }
+
+  /**
    * The last check before {@code _SUCCESS}: every expected part of the publication is there, a
    * folder as a folder and a file as a non-empty file. A part missing means something removed or
    * never wrote it (another process in OUTPUT, a full disk): exit 6, nothing published.
@@ -80,6 +98,11 @@ public final class PublishCheck {
   /** Returns {rows, pcn-level rows, icc-level rows}. */
   private static long[] parquet(Path dir, String what, Map<String, String> practiceToPcn)
       throws IOException {
+    return parquet(dir, what, practiceToPcn, "cohort_level");
+  }
+
+  private static long[] parquet(Path dir, String what, Map<String, String> practiceToPcn, String levelField)
+      throws IOException {
     long[] n = new long[3];
     if (!Files.isDirectory(dir)) {
       return n;
@@ -107,7 +130,7 @@ public final class PublishCheck {
               }
             }
             n[0]++;
-            String level = String.valueOf(g.get("cohort_level"));
+            String level = String.valueOf(g.get(levelField));
             if (level.equals("pcn")) {
               n[1]++;
             } else if (level.equals("icc")) {

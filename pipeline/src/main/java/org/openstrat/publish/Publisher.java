@@ -42,6 +42,7 @@ public final class Publisher {
    * @param pseudonymiser the key for scores/; empty = scores/ skipped with a warning
    * @param alsoStaged files the caller staged before (e.g. the quality report), relative to the
    *     staging folder: each must be there before {@code _SUCCESS} is written
+   * @param events the hospital events of the admission register; null = no register
    */
   public record Request(
       Path output,
@@ -51,7 +52,26 @@ public final class Publisher {
       CohortConfig cohorts,
       Map<String, String> practiceToPcn,
       Optional<Pseudonymiser> pseudonymiser,
-      List<String> alsoStaged) {}
+      List<String> alsoStaged,
+      Events events) {
+
+    /** A publication without an admission register. */
+    public Request(Path output, LocalDate asOf, Dataset<Row> scores, Dataset<Row> deaths,
+        CohortConfig cohorts, Map<String, String> practiceToPcn,
+        Optional<Pseudonymiser> pseudonymiser, List<String> alsoStaged) {
+      this(output, asOf, scores, deaths, cohorts, practiceToPcn, pseudonymiser, alsoStaged, null);
+    }
+  }
+
+  /**
+   * What the admission register is made from.
+   *
+   * @param spells typed apc_spells (null if the extract is absent)
+   * @param attendances typed ae_attendances (null if absent)
+   * @param windowDays {@code register.window_days}: the window when there is no previous
+   *     publication
+   */
+  public record Events(Dataset<Row> spells, Dataset<Row> attendances, int windowDays) {}
 
   /** Row counts of what was published. */
   public record Result(Path publication, CohortFiles.Written cohort, Long scoresRows, long summaryRows) {}
@@ -73,8 +93,14 @@ public final class Publisher {
     Optional<Path> prevDir = Previous.find(r.output(), r.asOf());
     Dataset<Row> previous = prevDir.isPresent() ? Previous.cohort(scores.sparkSession(), prevDir.get()) : null;
     m.put("previous_publication", prevDir.map(p -> p.getFileName().toString()).orElse(null));
-    Dataset<Row> cohort = Cohorts.build(scores, r.cohorts(), previous).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> leavers = Cohorts.leavers(previous, cohort, scores, r.deaths(), r.cohorts(), r.asOf());
+    // Cohorts ranked by the rise in risk see it as one more column; scores/ and summary/ do not.
+    // Checkpointed: the cohort, leaver and register plans each hold this table several times, and
+    // Spark prints a cached plan in full, so with the scores' whole lineage in it (code lists and
+    // all) a second cohort and a previous publication ran a 3 GB driver out of memory.
+    Dataset<Row> listed =
+        (r.cohorts().needsRiskRise() ? RisingRisk.attach(r, scores, progress) : scores).localCheckpoint();
+    Dataset<Row> cohort = Cohorts.build(listed, r.cohorts(), previous).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> leavers = Cohorts.leavers(previous, cohort, listed, r.deaths(), r.cohorts(), r.asOf());
     if (leavers != null) {
       leavers = leavers.persist(StorageLevel.MEMORY_AND_DISK());
     }
@@ -82,6 +108,13 @@ public final class Publisher {
     CohortFiles.Written w = CohortFiles.write(staging, cohort, leavers, r.asOf());
     progress.done("cohort", scoreRows, w.cohortRows(), t);
     Publication.pause("cohort-written");
+
+    RegisterFiles.Written register = null;
+    if (r.events() != null) {
+      t = Progress.start();
+      register = RegisterFiles.publish(r, listed, cohort, prevDir, staging, m);
+      progress.done("register", scoreRows, register.rows(), t);
+    }
 
     Long pseudoRows = null;
     t = Progress.start();
@@ -128,6 +161,9 @@ public final class Publisher {
         "icc_level_rows", w.leaverIccRows()));
     t = Progress.start();
     PublishCheck.verify(staging, w, r.practiceToPcn());
+    if (register != null) {
+      PublishCheck.verifyRegister(staging, register, r.practiceToPcn());
+    }
     progress.done("publish_check", w.cohortRows(), w.cohortRows(), t);
     cohort.unpersist();
     if (leavers != null) {
@@ -148,6 +184,9 @@ public final class Publisher {
   static List<String> expectedParts(Request r, boolean scores) {
     List<String> parts = new java.util.ArrayList<>(r.alsoStaged());
     parts.addAll(List.of("cohort", "cohort_csv", "summary/" + Summary.FILE, Manifest.FILE));
+    if (r.events() != null) {
+      parts.addAll(List.of(RegisterFiles.PARQUET, RegisterFiles.CSV));
+    }
     if (scores) {
       parts.add("scores");
     }
