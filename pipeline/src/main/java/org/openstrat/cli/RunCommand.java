@@ -25,7 +25,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.openstrat.cohort.CohortConfig;
 import org.openstrat.cohort.Register;
 import org.openstrat.config.Settings;
@@ -33,6 +32,8 @@ import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.publish.Manifest;
 import org.openstrat.publish.OutputLock;
+import org.openstrat.features.LastAdmission;
+import org.openstrat.publish.Presentation;
 import org.openstrat.publish.Previous;
 import org.openstrat.publish.Progress;
 import org.openstrat.publish.Pseudonymiser;
@@ -119,6 +120,7 @@ public final class RunCommand implements Callable<Integer> {
     Settings settings = config == null ? Settings.empty() : Settings.load(config);
     QualityConfig qc = QualityConfig.from(settings);
     CohortConfig cc = CohortConfig.from(settings);
+    String contact = settings.getString(Presentation.CONTACT_KEY, null);
     cc.checkFilters(Scores.SCHEMA); // needs no data: a bad filter fails before ingest
     int registerDays = settings.getInt("register.window_days", Register.DEFAULT_WINDOW_DAYS, 1, 366);
     if (!settings.unusedKeys().isEmpty()) {
@@ -158,13 +160,13 @@ public final class RunCommand implements Callable<Integer> {
     // Locked before Spark starts and held to the end: a second run exits 7 at once and touches
     // nothing, and the recovery in Publication.begin cannot delete a live run's staging folder.
     try (OutputLock lock = OutputLock.acquire(output)) {
-      return run(lock, settings, qc, cc, registerDays, rules, key, extract, scoreDate, runId, m, progress, out, err);
+      return run(lock, settings, qc, cc, registerDays, rules, key, extract, scoreDate, runId, m, progress, out, err, contact);
     }
   }
 
   private Integer run(OutputLock lock, Settings settings, QualityConfig qc, CohortConfig cc,
       int registerDays, RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
-      String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err) {
+      String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err, String contact) {
     SparkSession spark = SparkSessions.getOrCreate("strat run");
     Publication pub = Publication.begin(lock, scoreDate, runId);
     pub.leftAlone().forEach(n -> progress.warn("left alone in " + output + ": " + n));
@@ -186,9 +188,12 @@ public final class RunCommand implements Callable<Integer> {
       Publication.pause("validated");
 
       t = Progress.start();
+      // Computed once and kept with its lineage cut (localCheckpoint): every later query (cohorts,
+      // scores/, summary) then plans against a small scan, not the whole ingest-to-scores plan,
+      // whose analysis and rendering dominated the fixed cost of each publish query.
       scores =
           Scores.compute(v.population(), v.validated().accepted(), scoreDate, rules)
-              .persist(StorageLevel.MEMORY_AND_DISK());
+              .localCheckpoint(true);
       long scored = scores.count();
       progress.done("scores", report.population(), scored, t);
 
@@ -206,6 +211,7 @@ public final class RunCommand implements Callable<Integer> {
           Publisher.publish(
               new Publisher.Request(output, scoreDate, planningScores(scores, qc), deaths, cc,
                   practiceToPcn, planningKey, QualityWriter.REPORT_FILES,
+                  presentation(rules, v, report, extract, scoreDate, contact),
                   new Publisher.Events(v.validated().accepted().get(Extract.APC_SPELLS),
                       v.validated().accepted().get(Extract.AE_ATTENDANCES), registerDays)),
               pub,
@@ -230,6 +236,17 @@ public final class RunCommand implements Callable<Integer> {
         scores.unpersist();
       }
     }
+  }
+
+  /** Names, the last emergency admission and the sources, for the workbooks' title block. */
+  private static Presentation presentation(RuleSet rules, ValidateCommand.Result v, QualityReport report,
+      LocalDate extract, LocalDate asOf, String contact) {
+    Dataset<Row> spells = v.validated().accepted().get(Extract.APC_SPELLS);
+    List<String> sources = new java.util.ArrayList<>();
+    report.extracts().forEach((e, c) -> sources.add(e.fileName() + ": " + c.accepted() + " rows accepted"
+        + (c.latest() == null ? "" : ", latest record " + c.latest())));
+    return Presentation.of(rules, spells == null ? null : LastAdmission.emergency(spells, asOf), extract,
+        sources, contact);
   }
 
   /**

@@ -17,6 +17,7 @@ final class Subcommands {
         new ScoreCommand(),
         new RunCommand(),
         new BacktestCommand(),
+        new ReportCommand(),
         new org.openstrat.ops.ClusterCheckCommand());
   }
 }

@@ -48,13 +48,19 @@ public final class CodedEvents {
             org.apache.spark.sql.functions.concat_ws(":", col(FAMILY), col(KEY))).as(EVIDENCE));
   }
 
-  /** The keys of one family in an evidence array (prefix {@code family:} removed), sorted. */
+  /**
+   * The keys of one family in an evidence array (prefix {@code family:} removed), sorted. The
+   * array is joined with a separator no key holds and the keys are taken by one regular
+   * expression: built-in functions run inside generated code, where filter and transform lambdas
+   * would be evaluated row by row outside it.
+   */
   public static Column keys(Column evidence, String family) {
-    String prefix = family + ":";
+    String sep = "\u0001";
+    Column joined = org.apache.spark.sql.functions.concat(lit(sep),
+        org.apache.spark.sql.functions.array_join(evidence, sep));
+    String pattern = sep + java.util.regex.Pattern.quote(family + ":") + "([^" + sep + "]*)";
     return org.apache.spark.sql.functions.array_sort(
-        org.apache.spark.sql.functions.transform(
-            org.apache.spark.sql.functions.filter(evidence, e -> e.startsWith(prefix)),
-            e -> e.substr(prefix.length() + 1, Integer.MAX_VALUE - prefix.length())));
+        org.apache.spark.sql.functions.regexp_extract_all(joined, lit(pattern), lit(1)));
   }
 
   /** Value tests a rule may carry. {@code any}: a numeric value is recorded, whatever it is. */

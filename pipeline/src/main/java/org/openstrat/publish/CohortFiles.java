@@ -136,6 +136,9 @@ public final class CohortFiles {
     m.put("Main factor 3", r -> text(r, "factor_3"));
     m.put("Cohort", r -> text(r, "cohort"));
     m.put("Patients in list", r -> num(r, "eligible"));
+    for (PeopleColumn c : PeopleColumn.DETAIL) {
+      m.put(c.header(), c::csv);
+    }
     m.put("Risk rise (percentage points)", r -> num(r, CohortColumns.RISE_PCT));
     return m;
   }
@@ -182,8 +185,7 @@ public final class CohortFiles {
   }
 
   static String yesNo(Row r, String c) {
-    Boolean b = r.getAs(c);
-    return b == null ? "" : b ? "Yes" : "No";
+    return PeopleColumn.yesNo(r.getAs(c)); // null: the source has no record, not "No"
   }
 
   static StratException mismatch(String msg) {

@@ -66,6 +66,47 @@ public final class PublishCheck {
   }
 
   /**
+   * Each practice's import list holds exactly the NHS numbers of the PCN-level cohort rows
+   * registered with that practice (read back from the cohort Parquet), and the practice is in a
+   * PCN on the as-of date: a practice never gets another practice's patient.
+   */
+  public static void importLists(Path root, Map<String, String> practiceToPcn) throws IOException {
+    java.util.Map<String, java.util.TreeSet<String>> want = new java.util.TreeMap<>();
+    Path cohort = root.resolve("cohort");
+    if (Files.isDirectory(cohort)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(cohort)) {
+        for (Path part : ds) {
+          try (ParquetReader<GenericRecord> r = AvroRecords.reader(part.resolve(CohortFiles.PARQUET_FILE))) {
+            for (GenericRecord g = r.read(); g != null; g = r.read()) {
+              if (String.valueOf(g.get("cohort_level")).equals("pcn")) {
+                want.computeIfAbsent(String.valueOf(g.get("practice_code")), k -> new java.util.TreeSet<>())
+                    .add(String.valueOf(g.get("nhs_number")));
+              }
+            }
+          }
+        }
+      }
+    }
+    java.util.Map<String, java.util.TreeSet<String>> got = new java.util.TreeMap<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve(PracticeImport.DIR))) {
+      for (Path f : ds) {
+        String name = f.getFileName().toString();
+        String practice = name.endsWith(".txt") ? name.substring(0, name.length() - 4) : name;
+        if (!name.endsWith(".txt") || !PracticeImport.PRACTICE.matcher(practice).matches()
+            || (practiceToPcn != null && !practiceToPcn.containsKey(practice))) {
+          throw StratException.publish("Publish check failed: unexpected " + PracticeImport.DIR + "/"
+              + SafeNames.printable(name));
+        }
+        got.put(practice, new java.util.TreeSet<>(Files.readAllLines(f, StandardCharsets.US_ASCII)));
+      }
+    }
+    if (!got.equals(want)) {
+      throw StratException.publish("Publish check failed: the practice import lists do not match the"
+          + " PCN cohorts' patients by registered practice");
+    }
+  }
+
+  /**
    * The last check before {@code _SUCCESS}: every expected part of the publication is there, a
    * folder as a folder and a file as a non-empty file. A part missing means something removed or
    * never wrote it (another process in OUTPUT, a full disk): exit 6, nothing published.

@@ -53,13 +53,20 @@ public final class Publisher {
       Map<String, String> practiceToPcn,
       Optional<Pseudonymiser> pseudonymiser,
       List<String> alsoStaged,
+      Presentation presentation,
       Events events) {
+    /** Without presentation facts: codes instead of names, no admission dates; no register. */
+    public Request(Path output, LocalDate asOf, Dataset<Row> scores, Dataset<Row> deaths,
+        CohortConfig cohorts, Map<String, String> practiceToPcn, Optional<Pseudonymiser> pseudonymiser,
+        List<String> alsoStaged) {
+      this(output, asOf, scores, deaths, cohorts, practiceToPcn, pseudonymiser, alsoStaged, Presentation.none());
+    }
 
     /** A publication without an admission register. */
     public Request(Path output, LocalDate asOf, Dataset<Row> scores, Dataset<Row> deaths,
-        CohortConfig cohorts, Map<String, String> practiceToPcn,
-        Optional<Pseudonymiser> pseudonymiser, List<String> alsoStaged) {
-      this(output, asOf, scores, deaths, cohorts, practiceToPcn, pseudonymiser, alsoStaged, null);
+        CohortConfig cohorts, Map<String, String> practiceToPcn, Optional<Pseudonymiser> pseudonymiser,
+        List<String> alsoStaged, Presentation presentation) {
+      this(output, asOf, scores, deaths, cohorts, practiceToPcn, pseudonymiser, alsoStaged, presentation, null);
     }
   }
 
@@ -94,19 +101,27 @@ public final class Publisher {
     Dataset<Row> previous = prevDir.isPresent() ? Previous.cohort(scores.sparkSession(), prevDir.get()) : null;
     m.put("previous_publication", prevDir.map(p -> p.getFileName().toString()).orElse(null));
     // Cohorts ranked by the rise in risk see it as one more column; scores/ and summary/ do not.
-    // Checkpointed: the cohort, leaver and register plans each hold this table several times, and
-    // Spark prints a cached plan in full, so with the scores' whole lineage in it (code lists and
-    // all) a second cohort and a previous publication ran a 3 GB driver out of memory.
+    // The scores come with their lineage cut (RunCommand); the join with the earlier scores is
+    // cut too, as the cohort, leaver and register plans each hold this table several times.
     Dataset<Row> listed =
-        (r.cohorts().needsRiskRise() ? RisingRisk.attach(r, scores, progress) : scores).localCheckpoint();
+        r.cohorts().needsRiskRise() ? RisingRisk.attach(r, scores, progress).localCheckpoint() : scores;
     Dataset<Row> cohort = Cohorts.build(listed, r.cohorts(), previous).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> leavers = Cohorts.leavers(previous, cohort, listed, r.deaths(), r.cohorts(), r.asOf());
     if (leavers != null) {
       leavers = leavers.persist(StorageLevel.MEMORY_AND_DISK());
     }
     long scoreRows = scores.count();
-    CohortFiles.Written w = CohortFiles.write(staging, cohort, leavers, r.asOf());
+    Dataset<Row> detailed = CohortDetail.add(cohort, scores, previous, r.presentation())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    CohortFiles.Written w = CohortFiles.write(staging, detailed, leavers, r.asOf());
     progress.done("cohort", scoreRows, w.cohortRows(), t);
+    t = Progress.start();
+    int workbooks = Workbook.writeAll(staging, detailed, leavers, r.asOf(), r.presentation(), r.cohorts());
+    long[] imports = PracticeImport.write(staging, cohort);
+    detailed.unpersist();
+    m.output(Workbook.DIR, map("files", workbooks));
+    m.output(PracticeImport.DIR, map("files", imports[0], "lines", imports[1]));
+    progress.done("workbooks", w.cohortRows(), workbooks, t);
     Publication.pause("cohort-written");
 
     RegisterFiles.Written register = null;
@@ -160,7 +175,10 @@ public final class Publisher {
     m.output("cohort_left", map("rows", w.leaverRows(), "pcn_level_rows", w.leaverPcnRows(),
         "icc_level_rows", w.leaverIccRows()));
     t = Progress.start();
+    // Every Parquet part byte-identical on a rerun in another process (see ParquetFooters).
+    ParquetFooters.normalize(staging);
     PublishCheck.verify(staging, w, r.practiceToPcn());
+    PublishCheck.importLists(staging, r.practiceToPcn());
     if (register != null) {
       PublishCheck.verifyRegister(staging, register, r.practiceToPcn());
     }
@@ -173,6 +191,7 @@ public final class Publisher {
 
     m.put("outcome", "published");
     m.write(staging);
+    RunReport.write(staging, r.output(), r.asOf());
     Publication.pause("manifest-written");
     PublishCheck.complete(staging, expectedParts(r, pseudoRows != null));
     Files.createFile(staging.resolve(Manifest.SUCCESS));
@@ -183,7 +202,8 @@ public final class Publisher {
   /** Every part of a publication, relative to its folder: what {@link PublishCheck#complete} wants. */
   static List<String> expectedParts(Request r, boolean scores) {
     List<String> parts = new java.util.ArrayList<>(r.alsoStaged());
-    parts.addAll(List.of("cohort", "cohort_csv", "summary/" + Summary.FILE, Manifest.FILE));
+    parts.addAll(List.of("cohort", "cohort_csv", "summary/" + Summary.FILE, Manifest.FILE,
+        Workbook.DIR, PracticeImport.DIR, RunReport.FILE));
     if (r.events() != null) {
       parts.addAll(List.of(RegisterFiles.PARQUET, RegisterFiles.CSV));
     }

@@ -3,14 +3,15 @@ package org.openstrat.scores;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -77,13 +78,18 @@ public final class AdmissionRisk {
   public static Dataset<Row> withModelFeatures(Dataset<Row> features) {
     Column age = col("age");
     Column services = col(org.openstrat.features.Features.SOCIAL_CARE_SERVICES);
-    Column careHome = exists(services, s -> lower(s).contains("nursing")
-        .or(lower(s).contains("residential")));
-    Column shortTerm = exists(services, s -> lower(s).contains("short")
-        .or(lower(s).contains("reablement")).or(lower(s).contains("st-max")));
-    Column community = exists(services, s -> not(lower(s).contains("nursing")
-        .or(lower(s).contains("residential")).or(lower(s).contains("short"))
-        .or(lower(s).contains("reablement")).or(lower(s).contains("st-max"))));
+    // The services joined by a separator no service type holds, tested by regular expressions:
+    // built-in functions run inside generated code, where exists() lambdas would not.
+    String sep = "\u0001";
+    Column joined = lower(concat(lit(sep), array_join(services, sep), lit(sep)));
+    String careHomeWords = "nursing|residential";
+    String shortTermWords = "short|reablement|st-max";
+    Column careHome = joined.rlike(careHomeWords);
+    Column shortTerm = joined.rlike(shortTermWords);
+    // an open service whose type holds none of those words (an empty array joins to two
+    // separators, which the pattern would read as one empty service type)
+    Column community = size(services).gt(0).and(joined.rlike(
+        sep + "(?:(?!" + careHomeWords + "|" + shortTermWords + ")[^" + sep + "])*" + sep));
     return features
         .withColumn(AGE_65_74, age.between(65, 74))
         .withColumn(AGE_75_84, age.between(75, 84))
@@ -121,10 +127,12 @@ public final class AdmissionRisk {
       Column value = termValue(features, t);
       Column contribution = value.multiply(t.coefficient());
       lp = lp.plus(contribution);
-      contributions.add(struct(
+      // Only terms that add to the risk are kept (null otherwise), so that Explain needs no
+      // lambda (evaluated outside generated code) to drop the others.
+      contributions.add(when(contribution.gt(0), struct(
           contribution.multiply(-1).as("neg_contribution"),
           lit(t.feature()).as("feature"),
-          label(features, t).as("label")));
+          label(features, t).as("label"))));
     }
     Column p = lit(1.0).divide(lit(1.0).plus(exp(col(LINEAR_PREDICTOR).multiply(-1))));
     return features

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.array_except;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.size;
@@ -100,7 +100,10 @@ public final class Multimorbidity {
     if (each.isEmpty()) {
       return array().cast("array<string>");
     }
-    return array_sort(filter(array(each.toArray(Column[]::new)), Column::isNotNull));
+    // array_except drops the nulls (absent conditions) inside generated code; a filter lambda
+    // would be evaluated row by row outside it. The keys are distinct, so nothing else is lost.
+    return array_sort(
+        array_except(array(each.toArray(Column[]::new)), array(lit(null).cast("string"))));
   }
 
   /** The cms_score column: sum of the present conditions' weights, rounded to 2 decimals. */

@@ -25,6 +25,8 @@ public abstract class SparkTestBase {
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.sql.ansi.enabled", "false")
+              // as SparkSessions: the default "formatted" plan text costs every query dearly
+              .config("spark.sql.ui.explainMode", "simple")
               .getOrCreate();
       session.sparkContext().setLogLevel("WARN");
     }

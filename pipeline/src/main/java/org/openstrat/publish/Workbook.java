@@ -1,0 +1,496 @@
+package org.openstrat.publish;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.apache.poi.ss.usermodel.BorderStyle;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.FillPatternType;
+import org.apache.poi.ss.usermodel.Font;
+import org.apache.poi.ss.usermodel.IndexedColors;
+import org.apache.poi.ss.usermodel.PrintSetup;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.ss.usermodel.VerticalAlignment;
+import org.apache.poi.ss.util.CellRangeAddress;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.apache.spark.sql.Row;
+import org.openstrat.cohort.CohortColumns;
+import org.openstrat.cohort.CohortConfig;
+import org.openstrat.cohort.CohortDefinition;
+import org.openstrat.rules.Band;
+
+/**
+ * One list's workbook for the people who act on it (a PCN's, or an ICC's): an "About this list"
+ * sheet (the title block), one sheet per cohort, "Left the list" and "Read me". Cohort sheets have
+ * a short title, a frozen header row with an autofilter, set column widths, dates as dates, and
+ * print on A4 landscape one page wide with the header row repeated on every page.
+ *
+ * <p>Deterministic: the document's dates are the as-of date, and the zip is re-packed with fixed
+ * entry times, so the same rows give the same bytes.
+ */
+public final class Workbook {
+  /** Rows above the header on a cohort sheet (the sheet's own title). */
+  static final int HEADER_ROW = 3;
+
+  static final String ABOUT = "About this list";
+  static final String LEFT = "Left the list";
+  static final String READ_ME = "Read me";
+  /** Shown for a flag whose source has no record for the patient (not the same as No). */
+  static final String NOT_KNOWN = PeopleColumn.NOT_KNOWN;
+
+  /** The fixed zip entry time: 1 January 2000 (DOS time cannot go before 1980). */
+  private static final long ZIP_TIME = LocalDate.of(2000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+
+  private Workbook() {}
+
+  /**
+   * What the title block says.
+   *
+   * @param level {@code pcn} or {@code icc}
+   * @param cohorts the configured cohorts (their definitions in words)
+   */
+  public record Title(String level, String code, String name, LocalDate asOf, Presentation p,
+      List<CohortDefinition> cohorts) {}
+
+  /** The columns of a cohort sheet, in order. */
+  static final List<PeopleColumn> COLUMNS = columns();
+
+  private static List<PeopleColumn> columns() {
+    List<PeopleColumn> c = new ArrayList<>();
+    c.add(new PeopleColumn("Rank", CohortColumns.RANK, PeopleColumn.Kind.INTEGER, 5,
+        "1 = highest in this list by the cohort's ranking score."));
+    c.add(new PeopleColumn("Status", CohortColumns.STATUS, PeopleColumn.Kind.STATUS, 10,
+        "new: not in this list at the previous publication; continuing: in it then too."));
+    c.add(PeopleColumn.DETAIL.get(5).withWidth(6)); // previous rank
+    c.add(PeopleColumn.DETAIL.get(6).withWidth(7)); // change in risk
+    c.add(new PeopleColumn("NHS number", CohortColumns.NHS_NUMBER, PeopleColumn.Kind.TEXT, 11,
+        "The patient's NHS number."));
+    c.add(new PeopleColumn("Date of birth", "date_of_birth", PeopleColumn.Kind.DATE, 11, "Date of birth."));
+    c.add(new PeopleColumn("Age", "age", PeopleColumn.Kind.INTEGER, 4, "Age in completed years on the as-of date."));
+    c.add(new PeopleColumn("Sex", "sex", PeopleColumn.Kind.TEXT, 4, "Sex as recorded by the practice."));
+    c.add(new PeopleColumn("Practice", "practice_name", PeopleColumn.Kind.TEXT, 14,
+        "The practice the patient is registered with on the as-of date."));
+    c.add(new PeopleColumn("Emergency admission risk (%)", CohortColumns.RISK_PCT, PeopleColumn.Kind.DECIMAL, 8,
+        "Estimated chance of an emergency hospital admission in the next 12 months, as a percentage."));
+    c.add(new PeopleColumn("Risk band", "admission_risk_band", PeopleColumn.Kind.TEXT, 8,
+        "Band of the emergency admission risk (see below)."));
+    c.add(new PeopleColumn("eFI", "efi", PeopleColumn.Kind.DECIMAL, 5,
+        "Electronic Frailty Index: deficits present divided by 36."));
+    c.add(new PeopleColumn("eFI category", "efi_category", PeopleColumn.Kind.TEXT, 8,
+        "fit, mild, moderate or severe frailty (see below)."));
+    c.add(PeopleColumn.DETAIL.get(0).withWidth(28)); // conditions named
+    c.add(PeopleColumn.DETAIL.get(1).withWidth(28)); // deficits named
+    c.add(PeopleColumn.DETAIL.get(2).withWidth(11)); // last emergency admission
+    c.add(new PeopleColumn("Emergency admissions (12 months)", "emergency_admissions_12m", PeopleColumn.Kind.INTEGER, 8,
+        "Emergency hospital spells admitted in the 12 months to the as-of date."));
+    c.add(PeopleColumn.DETAIL.get(3).withWidth(6)); // A&E
+    c.add(PeopleColumn.DETAIL.get(4).withWidth(6)); // bed days
+    c.add(new PeopleColumn("Open social care service", "social_care_service", PeopleColumn.Kind.TEXT, 10,
+        "The latest open adult social care service on the as-of date; empty if none recorded."));
+    c.add(new PeopleColumn("Lives alone", "lives_alone", PeopleColumn.Kind.YES_NO, 7,
+        "From the latest housing record. Not known: no housing record for the patient."));
+    c.add(new PeopleColumn("Category 1 housing hazard", "category1_hazard", PeopleColumn.Kind.YES_NO, 7,
+        "A category 1 hazard (HHSRS) in the latest housing record. Not known: no housing record."));
+    c.add(new PeopleColumn("Homeless or temporary accommodation", "homeless_or_temporary", PeopleColumn.Kind.YES_NO, 9,
+        "From the latest housing record. Not known: no housing record."));
+    c.add(new PeopleColumn("Main factors", CohortDetail.FACTORS, PeopleColumn.Kind.TEXT, 30,
+        "Up to three things that raise this patient's admission risk most, largest first."));
+    return List.copyOf(c);
+  }
+
+  /** The workbooks' folder in a publication. */
+  public static final String DIR = "cohort_xlsx";
+
+  /**
+   * Writes {@code cohort_xlsx/U#####_AS_OF.xlsx} per PCN and {@code cohort_xlsx/icc/ICC_AS_OF.xlsx}
+   * per ICC, one list at a time from a sorted Dataset (a list is small; never a collect of all).
+   *
+   * @param cohort cohort rows with {@link CohortDetail}'s columns
+   * @param leavers leaver rows (null: no previous publication)
+   * @return workbooks written
+   */
+  public static int writeAll(Path root, org.apache.spark.sql.Dataset<Row> cohort,
+      org.apache.spark.sql.Dataset<Row> leavers, LocalDate asOf, Presentation p, CohortConfig config)
+      throws IOException {
+    int n = 0;
+    for (org.openstrat.cohort.CohortLevel level : org.openstrat.cohort.CohortLevel.values()) {
+      boolean pcn = level.key().equals("pcn");
+      Path dir = pcn ? root.resolve(DIR) : root.resolve(DIR).resolve("icc");
+      Files.createDirectories(dir);
+      Map<String, List<Row>> left = new java.util.TreeMap<>();
+      if (leavers != null) {
+        java.util.Iterator<Row> it = leavers.filter(org.apache.spark.sql.functions.col(CohortColumns.LEVEL).equalTo(level.key()))
+            .coalesce(1).sortWithinPartitions(CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.PREVIOUS_RANK)
+            .toLocalIterator();
+        while (it.hasNext()) {
+          Row r = it.next();
+          left.computeIfAbsent(r.getAs(CohortColumns.GROUP), k -> new ArrayList<>()).add(r);
+        }
+      }
+      java.util.Iterator<Row> it = cohort.filter(org.apache.spark.sql.functions.col(CohortColumns.LEVEL).equalTo(level.key()))
+          .coalesce(1).sortWithinPartitions(CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.RANK)
+          .toLocalIterator();
+      List<Row> group = new ArrayList<>();
+      while (true) {
+        Row r = it.hasNext() ? it.next() : null;
+        if (!group.isEmpty() && (r == null || !group.get(0).getAs(CohortColumns.GROUP).equals(r.getAs(CohortColumns.GROUP)))) {
+          Row first = group.get(0);
+          String code = first.getAs(CohortColumns.GROUP);
+          String name = pcn ? first.getAs("pcn_name") : first.getAs("icc_name");
+          Path file = SafeNames.child(dir, pcn ? SafeNames.PCN : SafeNames.ICC, pcn ? "PCN" : "ICC", code,
+              "_" + asOf + ".xlsx");
+          write(file, new Title(level.key(), code, name == null ? code : name, asOf, p, config.definitions()),
+              group, left.getOrDefault(code, List.of()));
+          n++;
+          group = new ArrayList<>();
+        }
+        if (r == null) {
+          break;
+        }
+        group.add(r);
+      }
+    }
+    return n;
+  }
+
+  /** Writes the workbook to {@code file} (which must not exist). */
+  public static void write(Path file, Title t, List<Row> rows, List<Row> leavers) throws IOException {
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    try (XSSFWorkbook wb = new XSSFWorkbook()) {
+      Styles s = new Styles(wb);
+      Map<String, List<Row>> byCohort = new LinkedHashMap<>();
+      for (Row r : rows) {
+        byCohort.computeIfAbsent(r.getAs(CohortColumns.COHORT), k -> new ArrayList<>()).add(r);
+      }
+      about(wb.createSheet(ABOUT), s, t, byCohort);
+      for (CohortDefinition d : t.cohorts()) {
+        if (d.levels().stream().anyMatch(l -> l.key().equals(t.level()))) {
+          cohortSheet(wb, s, t, d, byCohort.getOrDefault(d.name(), List.of()));
+        }
+      }
+      leftSheet(wb.createSheet(LEFT), s, leavers);
+      readMe(wb.createSheet(READ_ME), s, t);
+      var props = wb.getProperties().getCoreProperties();
+      Date when = Date.from(t.asOf().atStartOfDay().toInstant(ZoneOffset.UTC));
+      props.setCreated(Optional.of(when));
+      props.setModified(Optional.of(when));
+      props.setCreator("strat");
+      props.setTitle(t.name() + " (" + t.code() + ") cohort list " + t.asOf());
+      wb.write(raw);
+    }
+    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+      repack(raw.toByteArray(), out);
+    }
+  }
+
+  private static void about(Sheet sh, Styles s, Title t, Map<String, List<Row>> byCohort) {
+    sh.setColumnWidth(0, 24 * 256);
+    sh.setColumnWidth(1, 100 * 256);
+    int r = 0;
+    cell(sh, r++, 0, t.name() + " (" + t.code() + ")", s.title);
+    cell(sh, r++, 0, "Patients for case management, as of " + t.asOf(), s.bold);
+    r++;
+    r = pair(sh, r, s, t.level().equals("icc") ? "ICC" : "PCN", t.name() + " (" + t.code() + ")");
+    r = pair(sh, r, s, "As of", t.asOf().toString());
+    for (CohortDefinition d : t.cohorts()) {
+      if (d.levels().stream().anyMatch(l -> l.key().equals(t.level()))) {
+        int n = byCohort.getOrDefault(d.name(), List.of()).size();
+        r = pair(sh, r, s, "Cohort " + d.name(), words(d) + " " + n + " patient" + (n == 1 ? "" : "s") + " in this list.");
+      }
+    }
+    r = pair(sh, r, s, "Data sources", t.p().extractDate() == null
+        ? "extract date not given" : "extracts dated " + t.p().extractDate());
+    for (String src : t.p().sources()) {
+      r = pair(sh, r, s, "", src);
+    }
+    r = pair(sh, r, s, "Contact", t.p().contact());
+    r = pair(sh, r, s, "Confidential",
+        "Identifies patients. For their direct care by this " + (t.level().equals("icc") ? "ICC" : "PCN")
+            + "'s teams only; do not forward.");
+    pair(sh, r, s, "Read me", "The \"" + READ_ME + "\" sheet says what each column means and how the scores are worked out.");
+    landscape(sh, t, ABOUT);
+  }
+
+  /** A cohort definition in words. */
+  static String words(CohortDefinition d) {
+    String who = d.filter().isBlank() ? "registered adults" : "registered adults matching " + d.filter();
+    String by = switch (d.rankBy()) {
+      case "admission_risk" -> "emergency admission risk";
+      case "efi" -> "electronic Frailty Index";
+      case "hfrs" -> "Hospital Frailty Risk Score";
+      case "cms_score" -> "Cambridge Multimorbidity Score";
+      default -> d.rankBy();
+    };
+    return d.topPercent() == CohortConfig.ALL
+        ? "All " + who + ", ranked by " + by + "."
+        : "The top " + d.topPercent() + "% of " + who + " by " + by + ".";
+  }
+
+  private static void cohortSheet(XSSFWorkbook wb, Styles s, Title t, CohortDefinition d, List<Row> rows) {
+    String name = d.name().length() > 31 ? d.name().substring(0, 31) : d.name();
+    Sheet sh = wb.createSheet(name);
+    cell(sh, 0, 0, t.name() + " (" + t.code() + "): " + d.name() + ", " + rows.size() + " patients, as of " + t.asOf(), s.title);
+    cell(sh, 1, 0, words(d) + " Not known = no record in that source (not the same as No).", s.plain);
+    cell(sh, 2, 0, "Confidential: identifies patients. For their direct care only.", s.plain);
+    org.apache.poi.ss.usermodel.Row h = sh.createRow(HEADER_ROW);
+    for (int c = 0; c < COLUMNS.size(); c++) {
+      Cell cell = h.createCell(c);
+      cell.setCellValue(COLUMNS.get(c).header());
+      cell.setCellStyle(s.header);
+      sh.setColumnWidth(c, COLUMNS.get(c).width() * 256);
+    }
+    h.setHeightInPoints(4 * LINE_POINTS); // headers wrap to up to four lines
+    int r = HEADER_ROW + 1;
+    for (Row row : rows) {
+      org.apache.poi.ss.usermodel.Row x = sh.createRow(r++);
+      int lines = 1;
+      for (int c = 0; c < COLUMNS.size(); c++) {
+        lines = Math.max(lines, value(x.createCell(c), COLUMNS.get(c), row, s));
+      }
+      // Excel and LibreOffice keep a stored height, so a wrapped cell needs its row made tall here.
+      x.setHeightInPoints(lines * LINE_POINTS + 2);
+    }
+    sh.createFreezePane(0, HEADER_ROW + 1);
+    sh.setAutoFilter(new CellRangeAddress(HEADER_ROW, Math.max(HEADER_ROW, r - 1), 0, COLUMNS.size() - 1));
+    sh.setRepeatingRows(new CellRangeAddress(HEADER_ROW, HEADER_ROW, -1, -1));
+    landscape(sh, t, d.name());
+  }
+
+  /** Height of one line of 11-point text, in points. */
+  private static final float LINE_POINTS = 14.5f;
+
+  /** Sets the cell; returns the lines it takes at its column's width (wrapped text). */
+  private static int value(Cell cell, PeopleColumn col, Row row, Styles s) {
+    Object v = row.getAs(col.field());
+    switch (col.kind()) {
+      case INTEGER, DECIMAL -> {
+        if (v != null) {
+          cell.setCellValue(((Number) v).doubleValue());
+        }
+        cell.setCellStyle(col.kind() == PeopleColumn.Kind.DECIMAL
+            ? (col.field().equals("efi") ? s.twoDp : s.oneDp) : s.integer);
+      }
+      case DATE -> {
+        if (v instanceof java.sql.Date d) {
+          cell.setCellValue(d.toLocalDate());
+        } else if (v instanceof LocalDate d) {
+          cell.setCellValue(d);
+        }
+        cell.setCellStyle(s.date);
+      }
+      case YES_NO -> {
+        cell.setCellValue(PeopleColumn.yesNo((Boolean) v));
+        cell.setCellStyle(v == null ? s.notKnown : s.plain);
+      }
+      case TEXT, STATUS -> {
+        if (v != null && !v.toString().isEmpty()) {
+          cell.setCellValue(v.toString()); // a text cell: never a formula, whatever it starts with
+        }
+        cell.setCellStyle(col.width() >= WRAP_WIDTH ? s.wrap : s.plain);
+        if (v != null && col.width() >= WRAP_WIDTH) {
+          return (int) Math.ceil(v.toString().length() * 1.1 / col.width());
+        }
+      }
+    }
+    return 1;
+  }
+
+  /** Text columns at least this wide wrap. */
+  private static final int WRAP_WIDTH = 20;
+
+  private static void leftSheet(Sheet sh, Styles s, List<Row> leavers) {
+    String[] head = {"Cohort", "NHS number", "Previous rank", "Practice code", "Why they left"};
+    int[] width = {24, 12, 9, 10, 44};
+    org.apache.poi.ss.usermodel.Row h = sh.createRow(0);
+    for (int c = 0; c < head.length; c++) {
+      Cell cell = h.createCell(c);
+      cell.setCellValue(head[c]);
+      cell.setCellStyle(s.header);
+      sh.setColumnWidth(c, width[c] * 256);
+    }
+    int r = 1;
+    for (Row l : leavers) {
+      org.apache.poi.ss.usermodel.Row x = sh.createRow(r++);
+      x.createCell(0).setCellValue((String) l.getAs(CohortColumns.COHORT));
+      x.createCell(1).setCellValue((String) l.getAs(CohortColumns.NHS_NUMBER));
+      Number prev = l.getAs(CohortColumns.PREVIOUS_RANK);
+      if (prev != null) {
+        x.createCell(2).setCellValue(prev.doubleValue());
+      }
+      x.createCell(3).setCellValue((String) l.getAs(CohortColumns.PRACTICE_CODE));
+      x.createCell(4).setCellValue(CohortFiles.reason(l.getAs(CohortColumns.REASON)));
+    }
+    if (leavers.isEmpty()) {
+      cell(sh, 1, 0, "No one left these lists since the previous publication (or there was none).", s.plain);
+    }
+    sh.createFreezePane(0, 1);
+    sh.setAutoFilter(new CellRangeAddress(0, Math.max(0, r - 1), 0, head.length - 1));
+    sh.setRepeatingRows(new CellRangeAddress(0, 0, -1, -1));
+    portrait(sh);
+  }
+
+  private static void readMe(Sheet sh, Styles s, Title t) {
+    sh.setColumnWidth(0, 34 * 256);
+    sh.setColumnWidth(1, 110 * 256);
+    int r = 0;
+    cell(sh, r++, 0, "Read me", s.title);
+    r++;
+    cell(sh, r++, 0, "Columns of each cohort sheet", s.bold);
+    for (PeopleColumn c : COLUMNS) {
+      r = pair(sh, r, s, c.header(), c.meaning());
+    }
+    r++;
+    cell(sh, r++, 0, "How the scores are worked out", s.bold);
+    r = pair(sh, r, s, "Emergency admission risk",
+        "A logistic model (rules/admission-risk/model.csv) over age, sex, frailty, conditions, medicines, past hospital use,"
+            + " social care and housing; the estimated probability of an emergency admission in the next 12 months.");
+    List<Band> bands = t.p().riskBands();
+    for (int i = 0; i < bands.size(); i++) {
+      String upper = i + 1 < bands.size() ? " up to " + pct(bands.get(i + 1).minProbability()) : " and above";
+      r = pair(sh, r, s, "Risk band " + bands.get(i).name(), "from " + pct(bands.get(i).minProbability()) + upper);
+    }
+    r = pair(sh, r, s, "Electronic Frailty Index (eFI)",
+        "Count of 36 deficits (symptoms, conditions, disabilities) recorded in the GP record, divided by 36 (Clegg 2016).");
+    r = pair(sh, r, s, "eFI category", "fit: 0 to 0.12; mild: over 0.12 to 0.24; moderate: over 0.24 to 0.36; severe: over 0.36.");
+    r = pair(sh, r, s, "Long-term conditions", "The 20 Cambridge Multimorbidity Score conditions (Payne 2020).");
+    r = pair(sh, r, s, "Status", "Compared with the previous publication of the same list: new or continuing.");
+    r = pair(sh, r, s, "Not known",
+        "The source (e.g. housing) has no record for this patient, so the flag is unknown. It is not the same as No,"
+            + " which means a record says no.");
+    pair(sh, r, s, "Contact", t.p().contact());
+    portrait(sh);
+  }
+
+  private static String pct(double p) {
+    return ExcelCsv.number(Math.round(p * 1000) / 10.0) + "%";
+  }
+
+  private static int pair(Sheet sh, int r, Styles s, String k, String v) {
+    cell(sh, r, 0, k, s.bold);
+    cell(sh, r, 1, v, s.wrap);
+    int chars = sh.getColumnWidth(1) / 256;
+    sh.getRow(r).setHeightInPoints((float) Math.ceil(v.length() * 1.1 / chars) * LINE_POINTS + 2);
+    return r + 1;
+  }
+
+  private static void cell(Sheet sh, int r, int c, String v, CellStyle st) {
+    org.apache.poi.ss.usermodel.Row row = sh.getRow(r) == null ? sh.createRow(r) : sh.getRow(r);
+    Cell cell = row.createCell(c);
+    cell.setCellValue(v);
+    cell.setCellStyle(st);
+  }
+
+  private static void landscape(Sheet sh, Title t, String what) {
+    PrintSetup ps = sh.getPrintSetup();
+    ps.setPaperSize(PrintSetup.A4_PAPERSIZE);
+    ps.setLandscape(true);
+    sh.setFitToPage(true);
+    ps.setFitWidth((short) 1);
+    ps.setFitHeight((short) 0); // as many pages down as needed
+    sh.setMargin(Sheet.LeftMargin, 0.4);
+    sh.setMargin(Sheet.RightMargin, 0.4);
+    sh.setMargin(Sheet.TopMargin, 0.6);
+    sh.setMargin(Sheet.BottomMargin, 0.6);
+    sh.getHeader().setLeft(t.name() + " (" + t.code() + ") " + what);
+    sh.getHeader().setRight("As of " + t.asOf() + " - CONFIDENTIAL");
+    sh.getFooter().setCenter("Page &P of &N");
+  }
+
+  private static void portrait(Sheet sh) {
+    PrintSetup ps = sh.getPrintSetup();
+    ps.setPaperSize(PrintSetup.A4_PAPERSIZE);
+    sh.setFitToPage(true);
+    ps.setFitWidth((short) 1);
+    ps.setFitHeight((short) 0);
+    sh.getFooter().setCenter("Page &P of &N");
+  }
+
+  /** The same entries in the same order, every entry time fixed: the same workbook, the same bytes. */
+  static void repack(byte[] zip, OutputStream out) throws IOException {
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip));
+        ZipOutputStream z = new ZipOutputStream(out)) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        ZipEntry n = new ZipEntry(e.getName());
+        n.setTime(ZIP_TIME);
+        z.putNextEntry(n);
+        in.transferTo(z);
+        z.closeEntry();
+      }
+    }
+  }
+
+  /** The cell styles, made once per workbook. */
+  private static final class Styles {
+    final CellStyle title;
+    final CellStyle bold;
+    final CellStyle plain;
+    final CellStyle wrap;
+    final CellStyle header;
+    final CellStyle integer;
+    final CellStyle oneDp;
+    final CellStyle twoDp;
+    final CellStyle date;
+    final CellStyle notKnown;
+
+    Styles(XSSFWorkbook wb) {
+      Font big = wb.createFont();
+      big.setBold(true);
+      big.setFontHeightInPoints((short) 13);
+      Font b = wb.createFont();
+      b.setBold(true);
+      Font grey = wb.createFont();
+      grey.setItalic(true);
+      grey.setColor(IndexedColors.GREY_50_PERCENT.getIndex());
+      var fmt = wb.createDataFormat();
+      title = wb.createCellStyle();
+      title.setFont(big);
+      bold = wb.createCellStyle();
+      bold.setFont(b);
+      bold.setVerticalAlignment(VerticalAlignment.TOP);
+      plain = wb.createCellStyle();
+      plain.setVerticalAlignment(VerticalAlignment.TOP);
+      wrap = wb.createCellStyle();
+      wrap.setWrapText(true);
+      wrap.setVerticalAlignment(VerticalAlignment.TOP);
+      header = wb.createCellStyle();
+      header.setFont(b);
+      header.setWrapText(true);
+      header.setVerticalAlignment(VerticalAlignment.TOP);
+      header.setFillForegroundColor(IndexedColors.GREY_25_PERCENT.getIndex());
+      header.setFillPattern(FillPatternType.SOLID_FOREGROUND);
+      header.setBorderBottom(BorderStyle.THIN);
+      integer = numeric(wb, "0");
+      oneDp = numeric(wb, "0.0");
+      twoDp = numeric(wb, "0.00");
+      date = wb.createCellStyle();
+      date.setDataFormat(fmt.getFormat("dd mmm yyyy"));
+      date.setVerticalAlignment(VerticalAlignment.TOP);
+      notKnown = wb.createCellStyle();
+      notKnown.setFont(grey);
+      notKnown.setVerticalAlignment(VerticalAlignment.TOP);
+    }
+
+    private static CellStyle numeric(XSSFWorkbook wb, String format) {
+      CellStyle st = wb.createCellStyle();
+      st.setDataFormat(wb.createDataFormat().getFormat(format));
+      st.setVerticalAlignment(VerticalAlignment.TOP);
+      return st;
+    }
+  }
+}
