@@ -136,10 +136,10 @@ public final class CohortFiles {
     m.put("Main factor 3", r -> text(r, "factor_3"));
     m.put("Cohort", r -> text(r, "cohort"));
     m.put("Patients in list", r -> num(r, "eligible"));
+    m.put("Risk rise (percentage points)", r -> num(r, CohortColumns.RISE_PCT));
     for (PeopleColumn c : PeopleColumn.DETAIL) {
       m.put(c.header(), c::csv);
     }
-    m.put("Risk rise (percentage points)", r -> num(r, CohortColumns.RISE_PCT));
     return m;
   }
 
