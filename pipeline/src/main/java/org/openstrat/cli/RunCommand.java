@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.openstrat.cohort.CohortConfig;
+import org.openstrat.cohort.Register;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
@@ -64,6 +65,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Reads the extracts in INPUT, checks them, scores every registered patient and publishes",
       "OUTPUT/AS_OF/: cohort/ (Parquet), cohort_csv/ (one CSV per PCN and per ICC, for Excel),",
+      "register/ and register_csv/ (each PCN's and ICC's emergency admissions, discharges and",
+      "A&E attendances since the previous publication),",
       "scores/ (pseudonymised, needs a key), summary/ (small numbers suppressed), quality/,",
       "manifest.json and _SUCCESS. Nothing is visible until everything is written and checked.",
       "The pseudonymisation key is read from --key-file, or the file named by",
@@ -118,7 +121,7 @@ public final class RunCommand implements Callable<Integer> {
   LocalDate extractDate;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration: quality.*, population.*, cohort.* keys (default: documented defaults).")
+      description = "Run configuration: quality.*, population.*, cohort.*, register.* keys (default: documented defaults).")
   Path config;
 
   @Option(names = "--key-file", paramLabel = "FILE",
@@ -152,6 +155,7 @@ public final class RunCommand implements Callable<Integer> {
     QualityConfig qc = rc.quality();
     CohortConfig cc = rc.cohorts();
     String contact = rc.contact();
+    int registerDays = rc.registerDays();
     RuleSet rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
     Optional<Pseudonymiser> key = Pseudonymiser.resolve(keyFile, System.getenv());
     if (warehouse == null) {
@@ -188,12 +192,12 @@ public final class RunCommand implements Callable<Integer> {
     // nothing, and the recovery in Publication.begin cannot delete a live run's staging folder.
     try (OutputLock lock = OutputLock.acquire(output)) {
       this.warehouse = warehouse;
-      return run(lock, settings, qc, cc, rules, key, extract, scoreDate, runId, m, progress, out, err, contact);
+      return run(lock, settings, qc, cc, registerDays, rules, key, extract, scoreDate, runId, m, progress, out, err, contact);
     }
   }
 
   private Integer run(OutputLock lock, Settings settings, QualityConfig qc, CohortConfig cc,
-      RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
+      int registerDays, RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
       String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err, String contact) {
     SparkSession spark = SparkSessions.getOrCreate("strat run");
     Publication pub = Publication.begin(lock, scoreDate, runId);
@@ -244,7 +248,9 @@ public final class RunCommand implements Callable<Integer> {
           Publisher.publish(
               new Publisher.Request(output, scoreDate, planningScores(scores, qc), deaths, cc,
                   practiceToPcn, planningKey, QualityWriter.REPORT_FILES,
-                  presentation(rules, v, report, extract, scoreDate, contact)),
+                  presentation(rules, v, report, extract, scoreDate, contact),
+                  new Publisher.Events(v.validated().accepted().get(Extract.APC_SPELLS),
+                      v.validated().accepted().get(Extract.AE_ATTENDANCES), registerDays)),
               pub,
               progress);
       out.printf(
@@ -383,8 +389,11 @@ public final class RunCommand implements Callable<Integer> {
   private static Map<String, Object> cohortFacts(CohortConfig cc) {
     Map<String, Object> m = new LinkedHashMap<>();
     cc.definitions().forEach(
-        d -> m.put(d.name(), map("rank_by", d.rankBy(), "top_percent", d.topPercent(),
+        d -> m.put(d.name(), map("rank_by", d.rankBy(),
+            "top_percent", d.byCapacity() ? null : d.topPercent(),
+            "top_n", d.topN(), "top_n_per_list", d.topNByGroup(),
             "per", d.levels().stream().map(l -> l.key()).toList(), "filter", d.filter())));
+    m.put("risk_rise_days", cc.riskRiseDays());
     m.put("tie_salt_sha256", Manifest.sha256(Map.of("salt", cc.tieSalt())).substring(0, 8));
     return m;
   }

@@ -24,6 +24,8 @@ public final class CohortColumns {
   public static final String FACTOR_1 = "factor_1";
   public static final String FACTOR_2 = "factor_2";
   public static final String FACTOR_3 = "factor_3";
+  /** Rise in risk since the comparison publication, percentage points; rank_by=risk_rise only. */
+  public static final String RISE_PCT = "risk_rise_pct";
   public static final String PREVIOUS_RANK = "previous_rank";
   public static final String REASON = "reason";
 
@@ -45,7 +47,7 @@ public final class CohortColumns {
           PRACTICE_CODE, "practice_name", PCN_CODE, "pcn_name", ICC_CODE, "icc_name", ADMISSION_RISK,
           "admission_risk_band", "efi", "efi_category", "hfrs", "hfrs_band", "ltc_count",
           "cms_score", "emergency_admissions_12m", "social_care_service", "lives_alone",
-          "category1_hazard", "homeless_or_temporary", FACTOR_1, FACTOR_2, FACTOR_3);
+          "category1_hazard", "homeless_or_temporary", FACTOR_1, FACTOR_2, FACTOR_3, RISE_PCT);
 
   /** A leaver row's columns, in order. */
   public static final List<String> LEAVER =

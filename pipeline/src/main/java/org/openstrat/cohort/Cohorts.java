@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
@@ -27,7 +28,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * writes or clock).
  *
  * <p><b>Size</b>: ceil(top_percent x eligible / 100) per group, integer arithmetic
- * ({@link CohortDefinition#size}); eligible = the group's scored patients matching the filter.
+ * ({@link CohortDefinition#size}); eligible = the group's scored patients matching the filter. Or,
+ * sized by capacity, the top {@code top_n} (or the list's own {@code top_n.CODE}).
  *
  * <p><b>Ties</b>, in order: rank_by desc, admission_risk desc, efi desc, hfrs desc (nulls last),
  * then SHA-256 of (tie salt + nhs_number) asc, then nhs_number asc. The salted hash stops a tie at
@@ -56,12 +58,11 @@ public final class Cohorts {
   /** One definition at one level: ranked rows, status not yet set (null). */
   public static Dataset<Row> select(
       Dataset<Row> scores, CohortDefinition def, CohortLevel level, String tieSalt) {
-    Column filter = FilterParser.parse(def.filter(), scores.schema(), "cohort." + def.name() + ".filter");
     Column group = col(level.groupColumn());
-    Dataset<Row> eligible = scores.filter(group.isNotNull().and(coalesce(filter, lit(false))));
+    Dataset<Row> eligible = scores.filter(group.isNotNull().and(eligibility(def, scores)));
     WindowSpec ordered = Window.partitionBy(group).orderBy(rankOrder(col(def.rankBy()), tieSalt));
     Column n = count(lit(1)).over(Window.partitionBy(group)).cast("long");
-    Column size = topSize(n, def.topPercent());
+    Column size = def.byCapacity() ? capacity(group, def) : topSize(n, def.topPercent());
     Dataset<Row> ranked =
         eligible
             .withColumn(RANK, row_number().over(ordered))
@@ -69,6 +70,30 @@ public final class Cohorts {
             .withColumn("_size", size)
             .filter(col(RANK).leq(col("_size")));
     return ranked.select(rowColumns(def, level));
+  }
+
+  /**
+   * Who may be on a list of {@code def}: the filter (a null never matches), and for {@code
+   * rank_by=risk_rise} an earlier score to rise from (patients without one are counted apart by
+   * {@link RiskRise#withoutEarlier}, not ranked).
+   */
+  static Column eligibility(CohortDefinition def, Dataset<Row> scores) {
+    Column filter = FilterParser.parse(def.filter(), scores.schema(), "cohort." + def.name() + ".filter");
+    Column ok = coalesce(filter, lit(false));
+    return def.rankBy().equals(RiskRise.COLUMN) ? ok.and(col(RiskRise.COLUMN).isNotNull()) : ok;
+  }
+
+  /**
+   * A capacity-sized list's length: the list's own {@code top_n.CODE} if configured, else {@code
+   * top_n}. Ties at the cut are settled by the rank order, so exactly that many are listed (or
+   * everyone eligible, if fewer).
+   */
+  static Column capacity(Column group, CohortDefinition def) {
+    Column size = lit((long) def.topN());
+    for (var e : def.topNByGroup().entrySet()) {
+      size = when(group.equalTo(e.getKey()), lit((long) e.getValue())).otherwise(size);
+    }
+    return size;
   }
 
   /**
@@ -107,6 +132,9 @@ public final class Cohorts {
             case FACTOR_1 -> factor(1);
             case FACTOR_2 -> factor(2);
             case FACTOR_3 -> factor(3);
+            case RISE_PCT -> def.rankBy().equals(RiskRise.COLUMN)
+                ? round(col(RiskRise.COLUMN).multiply(100), 1).as(RISE_PCT)
+                : lit(null).cast("double").as(RISE_PCT);
             default -> col(c);
           });
     }
@@ -175,13 +203,13 @@ public final class Cohorts {
                 .withColumn("_died", lit(true));
     Dataset<Row> out = null;
     for (CohortDefinition d : config.definitions()) {
-      Column filter = FilterParser.parse(d.filter(), scores.schema(), "cohort." + d.name() + ".filter");
+      Column eligible = eligibility(d, scores);
       for (CohortLevel l : d.levels()) {
         Dataset<Row> now =
             scores.select(
                 col(NHS_NUMBER),
                 col(l.groupColumn()).as("_group_now"),
-                coalesce(filter, lit(false)).as("_eligible"));
+                eligible.as("_eligible"));
         Dataset<Row> g =
             gone.filter(col(COHORT).equalTo(d.name()).and(col(LEVEL).equalTo(l.key())))
                 .join(now, scala(List.of(NHS_NUMBER)), "left_outer");

@@ -29,6 +29,8 @@ public final class AvroRecords {
   public static final Schema COHORT = load("cohort-record.avsc");
   /** A leaver row. */
   public static final Schema LEAVER = load("cohort-leaver.avsc");
+  /** An admission-register row: the same text as docs/register-record.avsc. */
+  public static final Schema REGISTER = load("register-record.avsc");
 
   private AvroRecords() {}
 

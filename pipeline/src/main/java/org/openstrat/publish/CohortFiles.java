@@ -1,21 +1,17 @@
 package org.openstrat.publish;
 
-import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.openstrat.core.StratException;
@@ -69,82 +65,18 @@ public final class CohortFiles {
 
   private static long parquetByPcn(
       Path dir, Dataset<Row> ds, Schema schema, LocalDate asOf, String[] order) throws IOException {
-    Files.createDirectories(dir);
-    Iterator<Row> it = sorted(ds, order).toLocalIterator();
-    String current = null;
-    ParquetWriter<GenericRecord> w = null;
-    long n = 0;
-    try {
-      while (it.hasNext()) {
-        Row r = it.next();
-        String pcn = r.getAs(CohortColumns.PCN_CODE);
-        if (w == null || !pcn.equals(current)) {
-          if (w != null) {
-            w.close();
-          }
-          Path part = SafeNames.child(dir, SafeNames.PCN, "PCN", pcn, "");
-          Path folder = dir.resolve("pcn_code=" + part.getFileName());
-          current = pcn;
-          w = AvroRecords.writer(folder.resolve(PARQUET_FILE), schema);
-        }
-        w.write(AvroRecords.toRecord(r, schema, asOf));
-        n++;
-      }
-    } finally {
-      if (w != null) {
-        w.close();
-      }
-    }
-    return n;
-  }
-
-  /**
-   * One partition sorted on the driver's order: a cohort is a few percent of the population, so
-   * one sorted partition is cheap and avoids a range-sampling job per output.
-   */
-  private static Dataset<Row> sorted(Dataset<Row> ds, String[] order) {
-    return ds.coalesce(1)
-        .sortWithinPartitions(order[0], java.util.Arrays.copyOfRange(order, 1, order.length));
+    return GroupedFiles.parquetByPcn(dir, ds, schema, asOf, order, null);
   }
 
   /** Returns {rows, files}. */
   private static long[] csvByGroup(
       Path dir, Dataset<Row> ds, CohortLevel level, Pattern codePattern, CohortCsv layout)
       throws IOException {
-    Files.createDirectories(dir);
     String orderLast = layout == CohortCsv.COHORT ? CohortColumns.RANK : CohortColumns.PREVIOUS_RANK;
-    Iterator<Row> it =
-        sorted(
-                ds.filter(col(CohortColumns.LEVEL).equalTo(level.key())),
-                new String[] {CohortColumns.GROUP, CohortColumns.COHORT, orderLast})
-            .toLocalIterator();
-    String current = null;
-    ExcelCsv w = null;
-    long rows = 0;
-    long files = 0;
-    String what = level == CohortLevel.PCN ? "PCN" : "ICC";
-    try {
-      while (it.hasNext()) {
-        Row r = it.next();
-        String group = r.getAs(CohortColumns.GROUP);
-        if (w == null || !group.equals(current)) {
-          if (w != null) {
-            w.close();
-          }
-          Path file = SafeNames.child(dir, codePattern, what, group, ".csv");
-          current = group;
-          w = ExcelCsv.create(file, layout.headers());
-          files++;
-        }
-        w.row(layout.cells(r));
-        rows++;
-      }
-    } finally {
-      if (w != null) {
-        w.close();
-      }
-    }
-    return new long[] {rows, files};
+    return GroupedFiles.csvByGroup(dir, GroupedFiles.where(ds, CohortColumns.LEVEL, level.key()),
+        CohortColumns.GROUP, codePattern, level == CohortLevel.PCN ? "PCN" : "ICC",
+        new GroupedFiles.Csv(layout.headers(), layout::cells),
+        new String[] {CohortColumns.GROUP, CohortColumns.COHORT, orderLast}, null);
   }
 
   /** Column layouts of the CSV files: plain-English header and a cell function per column. */
@@ -204,6 +136,7 @@ public final class CohortFiles {
     m.put("Main factor 3", r -> text(r, "factor_3"));
     m.put("Cohort", r -> text(r, "cohort"));
     m.put("Patients in list", r -> num(r, "eligible"));
+    m.put("Risk rise (percentage points)", r -> num(r, CohortColumns.RISE_PCT));
     for (PeopleColumn c : PeopleColumn.DETAIL) {
       m.put(c.header(), c::csv);
     }
@@ -232,26 +165,32 @@ public final class CohortFiles {
     };
   }
 
-  private static String text(Row r, String c) {
+  static String text(Row r, String c) {
     Object v = r.getAs(c);
     return ExcelCsv.text(v == null ? null : v.toString());
   }
 
-  private static String num(Row r, String c) {
+  static String num(Row r, String c) {
     return ExcelCsv.number(r.getAs(c));
   }
 
-  private static String round2(Row r, String c) {
+  /** A probability as a percentage to 1 decimal, for files read by people. */
+  static String percent(Row r, String c) {
+    Double d = r.getAs(c);
+    return d == null ? "" : ExcelCsv.number(Math.round(d * 1000) / 10.0);
+  }
+
+  static String round2(Row r, String c) {
     Double d = r.getAs(c);
     return d == null ? "" : ExcelCsv.number(Math.round(d * 100) / 100.0);
   }
 
-  private static String date(Row r, String c) {
+  static String date(Row r, String c) {
     Object v = r.getAs(c);
     return v == null ? "" : v.toString(); // java.sql.Date / LocalDate print yyyy-MM-dd
   }
 
-  private static String yesNo(Row r, String c) {
+  static String yesNo(Row r, String c) {
     return PeopleColumn.yesNo(r.getAs(c)); // null: the source has no record, not "No"
   }
 

@@ -48,6 +48,24 @@ public final class PublishCheck {
   }
 
   /**
+   * The admission register, as {@link #verify} checks the cohorts: every row in the Parquet and CSV
+   * file of its own PCN (its practice in that PCN on the as-of date) or ICC, and the counts agree.
+   */
+  static void verifyRegister(Path root, RegisterFiles.Written w, Map<String, String> practiceToPcn)
+      throws IOException {
+    long[] parquet = parquet(root.resolve(RegisterFiles.PARQUET), "register", practiceToPcn, "register_level");
+    same("register Parquet rows", parquet[0], "rows written", w.rows());
+    same("register Parquet pcn-level rows", parquet[1], "PCN CSV rows", w.pcnRows());
+    same("register Parquet icc-level rows", parquet[2], "ICC CSV rows", w.iccRows());
+    Path csv = root.resolve(RegisterFiles.CSV);
+    same("register PCN CSV rows read back",
+        csvs(csv, SafeNames.PCN, CohortFiles.PCN_HEADER, practiceToPcn, true), "rows written", w.pcnRows());
+    same("register ICC CSV rows read back",
+        csvs(csv.resolve("icc"), SafeNames.ICC, CohortFiles.ICC_HEADER, practiceToPcn, true), "rows written",
+        w.iccRows());
+  }
+
+  /**
    * Each practice's import list holds exactly the NHS numbers of the PCN-level cohort rows
    * registered with that practice (read back from the cohort Parquet), and the practice is in a
    * PCN on the as-of date: a practice never gets another practice's patient.
@@ -121,6 +139,11 @@ public final class PublishCheck {
   /** Returns {rows, pcn-level rows, icc-level rows}. */
   private static long[] parquet(Path dir, String what, Map<String, String> practiceToPcn)
       throws IOException {
+    return parquet(dir, what, practiceToPcn, "cohort_level");
+  }
+
+  private static long[] parquet(Path dir, String what, Map<String, String> practiceToPcn, String levelField)
+      throws IOException {
     long[] n = new long[3];
     if (!Files.isDirectory(dir)) {
       return n;
@@ -148,7 +171,7 @@ public final class PublishCheck {
               }
             }
             n[0]++;
-            String level = String.valueOf(g.get("cohort_level"));
+            String level = String.valueOf(g.get(levelField));
             if (level.equals("pcn")) {
               n[1]++;
             } else if (level.equals("icc")) {

@@ -42,6 +42,7 @@ public final class Publisher {
    * @param pseudonymiser the key for scores/; empty = scores/ skipped with a warning
    * @param alsoStaged files the caller staged before (e.g. the quality report), relative to the
    *     staging folder: each must be there before {@code _SUCCESS} is written
+   * @param events the hospital events of the admission register; null = no register
    */
   public record Request(
       Path output,
@@ -52,14 +53,32 @@ public final class Publisher {
       Map<String, String> practiceToPcn,
       Optional<Pseudonymiser> pseudonymiser,
       List<String> alsoStaged,
-      Presentation presentation) {
-    /** Without presentation facts: codes instead of names, no admission dates. */
+      Presentation presentation,
+      Events events) {
+    /** Without presentation facts: codes instead of names, no admission dates; no register. */
     public Request(Path output, LocalDate asOf, Dataset<Row> scores, Dataset<Row> deaths,
         CohortConfig cohorts, Map<String, String> practiceToPcn, Optional<Pseudonymiser> pseudonymiser,
         List<String> alsoStaged) {
       this(output, asOf, scores, deaths, cohorts, practiceToPcn, pseudonymiser, alsoStaged, Presentation.none());
     }
+
+    /** A publication without an admission register. */
+    public Request(Path output, LocalDate asOf, Dataset<Row> scores, Dataset<Row> deaths,
+        CohortConfig cohorts, Map<String, String> practiceToPcn, Optional<Pseudonymiser> pseudonymiser,
+        List<String> alsoStaged, Presentation presentation) {
+      this(output, asOf, scores, deaths, cohorts, practiceToPcn, pseudonymiser, alsoStaged, presentation, null);
+    }
   }
+
+  /**
+   * What the admission register is made from.
+   *
+   * @param spells typed apc_spells (null if the extract is absent)
+   * @param attendances typed ae_attendances (null if absent)
+   * @param windowDays {@code register.window_days}: the window when there is no previous
+   *     publication
+   */
+  public record Events(Dataset<Row> spells, Dataset<Row> attendances, int windowDays) {}
 
   /** Row counts of what was published. */
   public record Result(Path publication, CohortFiles.Written cohort, Long scoresRows, long summaryRows) {}
@@ -81,8 +100,13 @@ public final class Publisher {
     Optional<Path> prevDir = Previous.find(r.output(), r.asOf());
     Dataset<Row> previous = prevDir.isPresent() ? Previous.cohort(scores.sparkSession(), prevDir.get()) : null;
     m.put("previous_publication", prevDir.map(p -> p.getFileName().toString()).orElse(null));
-    Dataset<Row> cohort = Cohorts.build(scores, r.cohorts(), previous).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> leavers = Cohorts.leavers(previous, cohort, scores, r.deaths(), r.cohorts(), r.asOf());
+    // Cohorts ranked by the rise in risk see it as one more column; scores/ and summary/ do not.
+    // The scores come with their lineage cut (RunCommand); the join with the earlier scores is
+    // cut too, as the cohort, leaver and register plans each hold this table several times.
+    Dataset<Row> listed =
+        r.cohorts().needsRiskRise() ? RisingRisk.attach(r, scores, progress).localCheckpoint() : scores;
+    Dataset<Row> cohort = Cohorts.build(listed, r.cohorts(), previous).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> leavers = Cohorts.leavers(previous, cohort, listed, r.deaths(), r.cohorts(), r.asOf());
     if (leavers != null) {
       leavers = leavers.persist(StorageLevel.MEMORY_AND_DISK());
     }
@@ -99,6 +123,13 @@ public final class Publisher {
     m.output(PracticeImport.DIR, map("files", imports[0], "lines", imports[1]));
     progress.done("workbooks", w.cohortRows(), workbooks, t);
     Publication.pause("cohort-written");
+
+    RegisterFiles.Written register = null;
+    if (r.events() != null) {
+      t = Progress.start();
+      register = RegisterFiles.publish(r, listed, cohort, prevDir, staging, m);
+      progress.done("register", scoreRows, register.rows(), t);
+    }
 
     Long pseudoRows = null;
     t = Progress.start();
@@ -148,6 +179,9 @@ public final class Publisher {
     ParquetFooters.normalize(staging);
     PublishCheck.verify(staging, w, r.practiceToPcn());
     PublishCheck.importLists(staging, r.practiceToPcn());
+    if (register != null) {
+      PublishCheck.verifyRegister(staging, register, r.practiceToPcn());
+    }
     progress.done("publish_check", w.cohortRows(), w.cohortRows(), t);
     cohort.unpersist();
     if (leavers != null) {
@@ -170,6 +204,9 @@ public final class Publisher {
     List<String> parts = new java.util.ArrayList<>(r.alsoStaged());
     parts.addAll(List.of("cohort", "cohort_csv", "summary/" + Summary.FILE, Manifest.FILE,
         Workbook.DIR, PracticeImport.DIR, RunReport.FILE));
+    if (r.events() != null) {
+      parts.addAll(List.of(RegisterFiles.PARQUET, RegisterFiles.CSV));
+    }
     if (scores) {
       parts.add("scores");
     }

@@ -136,6 +136,8 @@ class StratCliTest {
       {"cohort.frail.filter=age >= old", "'old' is not a valid int for age"},
       {"cohort.frail.filter=efi_category = severe and", "expected a column name but the filter ended"},
       {"quality.max_reject_rate=2", "quality.max_reject_rate"},
+      {"cohort.c.top_n=40\ncohort.c.top_percent=5", "cohort c has both top_percent and top_n"},
+      {"cohort.c.per=pcn", "cohort c has neither top_percent nor top_n"},
     };
     for (String[] c : cases) {
       Path config = Files.writeString(tmp.resolve("run.properties"), c[0] + "\n");
