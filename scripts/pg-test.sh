@@ -7,7 +7,7 @@
 # TCP; no Unix socket. PORT defaults to a free one. Binaries: PG_BIN, else the newest
 # /usr/lib/postgresql/*/bin (Debian's postgresql package), else PATH. PostgreSQL refuses to run as
 # root: as root the cluster runs as the "postgres" user (or "nobody"), which must be able to reach
-# DIR; if it cannot, the data folder goes under /tmp (its path is in DIR/datadir).
+# DIR; if it cannot, the data folder and server log go under /tmp (the path is in DIR/datadir).
 # Exit: 0 started/stopped, 1 failed (one line on stderr saying why; the server log is DIR/server.log).
 set -euo pipefail
 
@@ -57,13 +57,19 @@ case "$cmd" in
       head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/password"
       pwfile="$(dirname "$data")/.pw"
       cp "$dir/password" "$pwfile"
-      if [ -n "$owner" ]; then chown -R "$owner" "$data" "$pwfile"; fi
+      if [ -n "$owner" ]; then
+        chown -R "$owner" "$data" "$pwfile"
+        # mktemp -d makes its folder 0700 for root: the server's user must be able to enter it.
+        case "$data" in /tmp/strat-pg.*/data) chown "$owner" "$(dirname "$data")" ;; esac
+      fi
       run "$bin/initdb" -D "$data" -U strat --pwfile="$pwfile" --auth-host=scram-sha-256 \
         --auth-local=scram-sha-256 -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
         || { rm -f "$pwfile"; die "initdb failed: $(tail -1 "$dir/initdb.log")"; }
       rm -f "$pwfile"
     fi
     log="$dir/server.log"
+    # Beside the data folder when that had to go under /tmp: the server's user cannot reach DIR.
+    case "$data" in /tmp/strat-pg.*/data) log="$(dirname "$data")/server.log" ;; esac
     touch "$log"
     if [ -n "$owner" ]; then chown "$owner" "$log"; fi
     run "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \

@@ -1,5 +1,6 @@
 package org.openstrat.cli;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import org.openstrat.testing.SparkTestBase;
 import picocli.CommandLine;
 
 /** A gzipped extract ({@code NAME.csv.gz}) gives the same publication as the plain file. */
+@Tag("slow")
 class RunGzipTest extends SparkTestBase {
   @TempDir Path tmp;
 

@@ -1,5 +1,6 @@
 package org.openstrat.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.openstrat.core.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +29,7 @@ import picocli.CommandLine;
  * its staging folder full; the second must exit 7 at once and touch nothing; the first then goes on
  * and publishes a complete folder.
  */
+@Tag("slow")
 class RunLockTest {
   @TempDir Path tmp;
 
