@@ -92,8 +92,11 @@ public final class ParquetFooters {
       while (b.hasRemaining()) {
         ch.write(b, start + b.position());
       }
-      return true;
     }
+    // Hadoop's local file system keeps a checksum beside each file it writes (.NAME.crc) and
+    // refuses to read a file that no longer matches it; without one it reads the file as it is.
+    Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+    return true;
   }
 
   /** Sorts each column chunk's encodings by number; true when any list changed. */

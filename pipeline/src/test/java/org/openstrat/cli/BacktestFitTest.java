@@ -20,7 +20,7 @@ import org.openstrat.testing.SparkTestBase;
  * generator the local model must beat the published one on the validation year. Two 8,000-patient
  * systems, each validated twice (train and validation years): a slow test, run in CI.
  */
-@Tag("slow")
+@Tag("nightly")
 class BacktestFitTest extends SparkTestBase {
   @TempDir static Path tmp;
 

@@ -40,6 +40,9 @@ class ParquetFootersTest extends SparkTestBase {
       written = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
     }
     Path a = Files.copy(written, tmp.resolve("a.parquet"));
+    // the checksum Hadoop wrote beside the file, which a rewritten footer no longer matches
+    Path crc = Files.copy(written.resolveSibling("." + written.getFileName() + ".crc"),
+        tmp.resolve(".b.parquet.crc"));
     Path b = Files.copy(written, tmp.resolve("b.parquet"));
     // b as another JVM might have written it: every encodings list in the other order
     assertThat(permute(b)).as("some column has more than one encoding").isTrue();
@@ -49,6 +52,7 @@ class ParquetFootersTest extends SparkTestBase {
     ParquetFooters.normalizeFile(b);
 
     assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+    assertThat(crc).as("a stale checksum would make Hadoop refuse the file").doesNotExist();
     List<Row> rows = spark().read().parquet(b.toString()).orderBy("id").collectAsList();
     assertThat(rows).hasSize(200);
     assertThat(rows.get(9).getString(1)).isEqualTo("2");

@@ -26,7 +26,7 @@ import org.openstrat.testing.SparkTestBase;
  * for every extract and reason, rejected rows == the ledger's expected_rejected_rows, and rows read
  * = accepted + rejected. From CSV read as text, CSV staged as Parquet, and Parquet.
  */
-@Tag("slow")
+@Tag("nightly")
 class GeneratorLedgerTest extends SparkTestBase {
 
   @ParameterizedTest
