@@ -509,28 +509,8 @@ public final class QualityReport {
         .raw(Boolean.toString(config.nationalOptOutExcludedFromPlanning()));
     j.close('}');
     j.field("passed").raw(Boolean.toString(breaches.isEmpty()));
-    j.field("breaches").open('[');
-    for (Breach b : breaches) {
-      j.item().open('{');
-      j.field("threshold").str(b.threshold());
-      j.field("subject").str(b.subject());
-      j.field("value").num(b.value());
-      j.field("limit").num(b.limit());
-      j.field("message").str(b.message());
-      j.close('}');
-    }
-    j.close(']');
-    j.field("warnings").open('[');
-    for (Breach b : warnings) {
-      j.item().open('{');
-      j.field("threshold").str(b.threshold());
-      j.field("subject").str(b.subject());
-      j.field("value").num(b.value());
-      j.field("limit").num(b.limit());
-      j.field("message").str(b.message());
-      j.close('}');
-    }
-    j.close(']');
+    breachList(j, "breaches", breaches);
+    breachList(j, "warnings", warnings);
     j.field("extracts").open('{');
     for (ExtractCounts c : extracts.values()) {
       j.field(c.extract().fileName()).open('{');
@@ -677,6 +657,21 @@ public final class QualityReport {
   }
 
   /** A tiny JSON writer: the report has no library dependency and a stable key order. */
+  /** A list of breaches (or warnings) as the array {@code name} of report.json. */
+  private static void breachList(Json j, String name, List<Breach> list) {
+    j.field(name).open('[');
+    for (Breach b : list) {
+      j.item().open('{');
+      j.field("threshold").str(b.threshold());
+      j.field("subject").str(b.subject());
+      j.field("value").num(b.value());
+      j.field("limit").num(b.limit());
+      j.field("message").str(b.message());
+      j.close('}');
+    }
+    j.close(']');
+  }
+
   private static final class Json {
     private final StringBuilder sb = new StringBuilder();
     private final ArrayList<Boolean> first = new ArrayList<>();

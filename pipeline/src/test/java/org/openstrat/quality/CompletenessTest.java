@@ -99,7 +99,8 @@ class CompletenessTest {
     assertThat(r.breaches()).isEmpty();
     assertThat(messages(r.warnings())).singleElement().asString()
         .startsWith("quality.min_rows_per_1000_patients.apc_spells:");
-    assertThat(r.toJson()).contains("\"passed\":true").contains("\"warnings\":[{\"threshold\":"
+    assertThat(r.toJson()).contains("\"passed\":true").contains("\"breaches\":[],")
+        .contains("\"warnings\":[{\"threshold\":"
         + "\"quality.min_rows_per_1000_patients.apc_spells\"");
     // Everything to warn at once, one extract back to fail.
     QualityReport all = report(config("quality.on_incomplete", "warn", "quality.on_incomplete.gp_events", "fail"),
