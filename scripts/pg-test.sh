@@ -72,6 +72,11 @@ case "$cmd" in
     case "$data" in /tmp/strat-pg.*/data) log="$(dirname "$data")/server.log" ;; esac
     touch "$log"
     if [ -n "$owner" ]; then chown "$owner" "$log"; fi
+    # The server outlives this script: it must not inherit a descriptor it would hold open, such
+    # as the lock of a `flock LOCKFILE scripts/...` around the caller (the lock would never free).
+    for fd in $(ls /proc/$$/fd 2>/dev/null); do
+      if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
     run "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
       -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
       start >"$dir/pg_ctl.log" 2>&1 || die "the server did not start on port $port: $(tail -1 "$log")"
