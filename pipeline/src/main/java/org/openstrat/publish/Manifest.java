@@ -1,5 +1,6 @@
 package org.openstrat.publish;
 
+import org.openstrat.util.JsonText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ public final class Manifest {
     m.put("stages", stages);
     m.put("exclusions", exclusions);
     m.put("outcome", outcome);
-    return Json.write(m);
+    return JsonText.pretty(JsonText.of(m));
   }
 
   /** Writes manifest.json into {@code dir}. */

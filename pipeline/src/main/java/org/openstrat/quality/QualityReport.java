@@ -185,7 +185,8 @@ public final class QualityReport {
     this.linkage = List.copyOf(linkage);
     this.previousRows = previousRows == null ? Map.of() : Map.copyOf(previousRows);
     this.previousPublication = previousPublication;
-    List<Breach> all = findBreaches();
+    List<Breach> all =
+        Thresholds.breaches(config, asOf, this.extracts, this.previousRows, previousPublication);
     this.breaches = all.stream().filter(Breach::fail).toList();
     this.warnings = all.stream().filter(b -> !b.fail()).toList();
   }
@@ -360,85 +361,6 @@ public final class QualityReport {
     }
   }
 
-  private List<Breach> findBreaches() {
-    List<Breach> out = new ArrayList<>();
-    for (Extract e : Extract.values()) {
-      if (config.requiredExtracts().contains(e) && !extracts.containsKey(e)) {
-        out.add(new Breach("quality.required_extracts", e.fileName(), 0, 0));
-      }
-    }
-    for (ExtractCounts c : extracts.values()) {
-      if (c.rejectRate() > config.maxRejectRate()) {
-        out.add(
-            new Breach(
-                "quality.max_reject_rate",
-                c.extract().fileName() + " reject rate",
-                c.rejectRate(),
-                config.maxRejectRate()));
-      }
-      Double link = c.linkageRate();
-      if (link != null && link < config.minLinkageRate()) {
-        out.add(
-            new Breach(
-                "quality.min_linkage_rate",
-                c.extract().fileName() + " rows linking to a registered patient",
-                link,
-                config.minLinkageRate()));
-      }
-    }
-    out.addAll(completenessBreaches());
-    return out;
-  }
-
-  /**
-   * The completeness rules ({@link Completeness}): rows per 1,000 registered patients, the drop
-   * against the previous publication, the feed's newest date against the extract date. Named by
-   * their per-extract key, so the message says what to configure.
-   */
-  private List<Breach> completenessBreaches() {
-    List<Breach> out = new ArrayList<>();
-    ExtractCounts patients = extracts.get(Extract.PATIENTS);
-    long registered = patients == null ? 0 : patients.accepted();
-    for (ExtractCounts c : extracts.values()) {
-      Completeness rule = config.completeness().get(c.extract());
-      if (rule == null) {
-        continue;
-      }
-      String n = c.extract().fileName();
-      if (rule.minRowsPer1000() > 0 && registered > 0) {
-        double per1000 = 1000.0 * c.read() / registered;
-        if (per1000 < rule.minRowsPer1000()) {
-          out.add(new Breach("quality.min_rows_per_1000_patients." + n,
-              n + " rows per 1,000 registered patients (" + c.read() + " rows, " + registered
-                  + " patients)", per1000, rule.minRowsPer1000(), rule.fail()));
-        }
-      }
-      Long before = previousRows.get(c.extract());
-      if (rule.maxDrop() < 1 && before != null && before > 0) {
-        double drop = Math.max(0, (double) (before - c.read()) / before);
-        if (drop > rule.maxDrop()) {
-          out.add(new Breach("quality.max_row_drop." + n,
-              n + " rows' drop against the previous publication" + (previousPublication == null ? ""
-                  : " " + previousPublication) + " (" + c.read() + " rows, " + before + " then)",
-              drop, rule.maxDrop(), rule.fail()));
-        }
-      }
-      // Without an accepted dated row there is no newest date: the floor and the reject rate speak.
-      // Measured to the as-of date: the extract date in a nightly run; in a backtest (an earlier
-      // as-of) a feed is stale when it has nothing near the date scored, not the extract's date.
-      if (rule.maxStaleDays() > 0 && c.latest() != null) {
-        long days = java.time.temporal.ChronoUnit.DAYS.between(c.latest(), asOf);
-        if (days > rule.maxStaleDays()) {
-          out.add(new Breach("quality.max_stale_days." + n,
-              n + " days from its newest " + ColumnRule.windowDate(c.extract()) + " (" + c.latest()
-                  + ") to the as-of date " + asOf,
-              days, rule.maxStaleDays(), rule.fail()));
-        }
-      }
-    }
-    return out;
-  }
-
   public List<Breach> breaches() {
     return breaches;
   }
@@ -488,270 +410,21 @@ public final class QualityReport {
     return extractDate;
   }
 
-  /** The report as JSON (quality/report.json). */
+  /** The report as JSON (quality/report.json): one line, keys in a fixed order. */
   public String toJson() {
-    Json j = new Json();
-    j.open('{');
-    j.field("as_of").str(asOf.toString());
-    j.field("extract_date").str(extractDate.toString());
-    j.field("thresholds").open('{');
-    j.field("quality.max_reject_rate").num(config.maxRejectRate());
-    j.field("quality.min_linkage_rate").num(config.minLinkageRate());
-    j.field("quality.required_extracts").open('[');
-    for (Extract e : Extract.values()) {
-      if (config.requiredExtracts().contains(e)) {
-        j.item().str(e.fileName());
-      }
-    }
-    j.close(']');
-    j.field("population.min_age").num(config.minAge());
-    j.field("population.national_opt_out_planning_only")
-        .raw(Boolean.toString(config.nationalOptOutExcludedFromPlanning()));
-    j.close('}');
-    j.field("passed").raw(Boolean.toString(breaches.isEmpty()));
-    breachList(j, "breaches", breaches);
-    breachList(j, "warnings", warnings);
-    j.field("extracts").open('{');
-    for (ExtractCounts c : extracts.values()) {
-      j.field(c.extract().fileName()).open('{');
-      j.field("files").open('[');
-      for (String f : c.files()) {
-        j.item().str(f);
-      }
-      j.close(']');
-      j.field("rows_read").num(c.read());
-      j.field("rows_accepted").num(c.accepted());
-      j.field("rows_rejected").num(c.rejectedTotal());
-      j.field("reconciled").raw(Boolean.toString(c.reconciles()));
-      j.field("rows_rejected_as_defects").num(c.defects());
-      j.field("reject_rate").num(c.rejectRate());
-      j.field("rows_outside_scoring_window").num(c.outsideWindow());
-      if (c.latest() != null) {
-        j.field("latest_date").str(c.latest().toString());
-      }
-      if (previousRows.containsKey(c.extract())) {
-        j.field("rows_read_previous").num(previousRows.get(c.extract()));
-      }
-      if (c.spells() >= 0) {
-        j.field("spells").num(c.spells());
-        j.field("merged_episodes").num(c.mergedEpisodes());
-      }
-      if (c.linkageRate() != null) {
-        j.field("linkage_rate").num(c.linkageRate());
-      }
-      j.field("rejected_by_reason").open('{');
-      for (Map.Entry<Reason, Long> en : c.rejected().entrySet()) {
-        j.field(en.getKey().name()).num(en.getValue());
-      }
-      j.close('}');
-      j.close('}');
-    }
-    j.close('}');
-    j.field("files_not_an_extract").open('[');
-    for (String f : ignoredFiles) {
-      j.item().str(f);
-    }
-    j.close(']');
-    j.field("population").open('{');
-    j.field("patients_accepted").num(patientsAccepted);
-    j.field("exclusions").open('{');
-    for (Map.Entry<String, Long> en : exclusions.entrySet()) {
-      j.field(en.getKey()).num(en.getValue());
-    }
-    j.close('}');
-    j.field("population").num(population);
-    j.field("national_opt_outs_in_population").num(nationalOptOuts);
-    j.field("practices_without_pcn").open('[');
-    for (String p : practicesWithoutPcn) {
-      j.item().str(p);
-    }
-    j.close(']');
-    j.close('}');
-    j.field("linkage_by_pcn").open('[');
-    for (PcnLinkage l : linkage) {
-      j.item().open('{');
-      j.field("pcn_code").str(l.pcnCode());
-      j.field("population").num(l.population());
-      for (Extract e : LINKED_EXTRACTS) {
-        if (extracts.containsKey(e)) {
-          j.field(e.fileName() + "_share").num(l.share(e));
-        }
-      }
-      j.close('}');
-    }
-    j.close(']');
-    j.close('}');
-    return j.toString() + "\n";
+    return ReportText.json(this);
   }
 
   /** The report as a flat CSV for a spreadsheet (quality/report.csv): section,subject,item,value. */
   public String toCsv() {
-    StringBuilder sb = new StringBuilder("section,subject,item,value\n");
-    row(sb, "run", "", "as_of", asOf.toString());
-    row(sb, "run", "", "extract_date", extractDate.toString());
-    row(sb, "run", "", "passed", Boolean.toString(breaches.isEmpty()));
-    for (Breach b : breaches) {
-      row(sb, "breach", b.threshold(), b.subject(), b.message());
-    }
-    for (Breach b : warnings) {
-      row(sb, "warning", b.threshold(), b.subject(), b.message());
-    }
-    for (ExtractCounts c : extracts.values()) {
-      String e = c.extract().fileName();
-      row(sb, "rows", e, "read", Long.toString(c.read()));
-      row(sb, "rows", e, "accepted", Long.toString(c.accepted()));
-      row(sb, "rows", e, "rejected", Long.toString(c.rejectedTotal()));
-      row(sb, "rows", e, "outside_scoring_window", Long.toString(c.outsideWindow()));
-      row(sb, "rows", e, "reject_rate", fmt(c.rejectRate()));
-      if (c.spells() >= 0) {
-        row(sb, "rows", e, "spells", Long.toString(c.spells()));
-        row(sb, "rows", e, "merged_episodes", Long.toString(c.mergedEpisodes()));
-      }
-      if (c.linkageRate() != null) {
-        row(sb, "rows", e, "linkage_rate", fmt(c.linkageRate()));
-      }
-      for (Map.Entry<Reason, Long> en : c.rejected().entrySet()) {
-        row(sb, "rejected", e, en.getKey().name(), Long.toString(en.getValue()));
-      }
-    }
-    for (String f : ignoredFiles) {
-      row(sb, "ignored", "not an extract", f, "");
-    }
-    row(sb, "population", "", "patients_accepted", Long.toString(patientsAccepted));
-    for (Map.Entry<String, Long> en : exclusions.entrySet()) {
-      row(sb, "exclusion", "", en.getKey(), Long.toString(en.getValue()));
-    }
-    row(sb, "population", "", "population", Long.toString(population));
-    row(sb, "population", "", "national_opt_outs_in_population", Long.toString(nationalOptOuts));
-    for (String p : practicesWithoutPcn) {
-      row(sb, "practice_without_pcn", p, "", "");
-    }
-    for (PcnLinkage l : linkage) {
-      row(sb, "linkage", l.pcnCode(), "population", Long.toString(l.population()));
-      for (Extract e : LINKED_EXTRACTS) {
-        if (extracts.containsKey(e)) {
-          row(sb, "linkage", l.pcnCode(), e.fileName() + "_share", fmt(l.share(e)));
-        }
-      }
-    }
-    return sb.toString();
+    return ReportText.csv(this);
   }
 
-  private static String fmt(double d) {
-    return String.format(Locale.ROOT, "%.6f", d);
+  QualityConfig config() {
+    return config;
   }
 
-  private static void row(StringBuilder sb, String... cells) {
-    for (int i = 0; i < cells.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      String c = cells[i];
-      if (c.contains(",") || c.contains("\"") || c.contains("\n")) {
-        sb.append('"').append(c.replace("\"", "\"\"")).append('"');
-      } else {
-        sb.append(c);
-      }
-    }
-    sb.append('\n');
-  }
-
-  /** A tiny JSON writer: the report has no library dependency and a stable key order. */
-  /** A list of breaches (or warnings) as the array {@code name} of report.json. */
-  private static void breachList(Json j, String name, List<Breach> list) {
-    j.field(name).open('[');
-    for (Breach b : list) {
-      j.item().open('{');
-      j.field("threshold").str(b.threshold());
-      j.field("subject").str(b.subject());
-      j.field("value").num(b.value());
-      j.field("limit").num(b.limit());
-      j.field("message").str(b.message());
-      j.close('}');
-    }
-    j.close(']');
-  }
-
-  private static final class Json {
-    private final StringBuilder sb = new StringBuilder();
-    private final ArrayList<Boolean> first = new ArrayList<>();
-
-    Json open(char c) {
-      sb.append(c);
-      first.add(true);
-      return this;
-    }
-
-    Json close(char c) {
-      first.remove(first.size() - 1);
-      sb.append(c);
-      return this;
-    }
-
-    private void comma() {
-      int i = first.size() - 1;
-      if (first.get(i)) {
-        first.set(i, false);
-      } else {
-        sb.append(',');
-      }
-    }
-
-    Json field(String name) {
-      comma();
-      quote(name);
-      sb.append(':');
-      return this;
-    }
-
-    Json item() {
-      comma();
-      return this;
-    }
-
-    Json str(String s) {
-      quote(s);
-      return this;
-    }
-
-    Json num(double d) {
-      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-        sb.append((long) d);
-      } else {
-        sb.append(String.format(Locale.ROOT, "%.6f", d));
-      }
-      return this;
-    }
-
-    Json raw(String s) {
-      sb.append(s);
-      return this;
-    }
-
-    private void quote(String s) {
-      sb.append('"');
-      for (char ch : s.toCharArray()) {
-        switch (ch) {
-          case '"' -> sb.append("\\\"");
-          case '\\' -> sb.append("\\\\");
-          case '\n' -> sb.append("\\n");
-          case '\r' -> sb.append("\\r");
-          case '\t' -> sb.append("\\t");
-          default -> {
-            if (ch < 0x20) {
-              sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-            } else {
-              sb.append(ch);
-            }
-          }
-        }
-      }
-      sb.append('"');
-    }
-
-    @Override
-    public String toString() {
-      return sb.toString();
-    }
+  Map<Extract, Long> previousRows() {
+    return previousRows;
   }
 }
