@@ -1,5 +1,6 @@
 package org.openstrat.backtest;
 
+import org.openstrat.util.CsvText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +69,6 @@ public final class CandidateModel {
   }
 
   private static String quote(String s) {
-    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    return CsvText.quote(s);
   }
 }

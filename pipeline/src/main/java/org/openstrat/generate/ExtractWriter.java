@@ -1,5 +1,6 @@
 package org.openstrat.generate;
 
+import org.openstrat.util.CsvText;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -59,13 +60,7 @@ interface ExtractWriter extends AutoCloseable {
           out.write(',');
         }
         String f = fields[i];
-        if (needsQuotes(f)) {
-          out.write('"');
-          out.write(f.replace("\"", "\"\""));
-          out.write('"');
-        } else {
-          out.write(f);
-        }
+        out.write(CsvText.quote(f));
       }
       out.write('\n');
     }
@@ -84,16 +79,6 @@ interface ExtractWriter extends AutoCloseable {
     @Override
     public void close() throws IOException {
       out.close();
-    }
-
-    static boolean needsQuotes(String f) {
-      for (int i = 0; i < f.length(); i++) {
-        char c = f.charAt(i);
-        if (c == ',' || c == '"' || c == '\n' || c == '\r') {
-          return true;
-        }
-      }
-      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 package org.openstrat.ingest;
 
+import org.openstrat.util.CsvText;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
@@ -422,16 +423,7 @@ public final class Ingest {
       if (f == null) {
         continue;
       }
-      boolean quote = false;
-      for (int k = 0; k < f.length() && !quote; k++) {
-        char c = f.charAt(k);
-        quote = c == ',' || c == '"' || c == '\r' || c == '\n';
-      }
-      if (quote) {
-        b.append('"').append(f.replace("\"", "\"\"")).append('"');
-      } else {
-        b.append(f);
-      }
+      b.append(CsvText.quote(f));
     }
     return b.toString();
   }

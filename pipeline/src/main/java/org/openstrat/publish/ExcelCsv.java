@@ -1,5 +1,6 @@
 package org.openstrat.publish;
 
+import org.openstrat.util.CsvText;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -94,12 +95,6 @@ public final class ExcelCsv implements Closeable {
   }
 
   static String quote(String cell) {
-    if (cell.indexOf(',') < 0
-        && cell.indexOf('"') < 0
-        && cell.indexOf('\r') < 0
-        && cell.indexOf('\n') < 0) {
-      return cell;
-    }
-    return '"' + cell.replace("\"", "\"\"") + '"';
+    return CsvText.quote(cell);
   }
 }

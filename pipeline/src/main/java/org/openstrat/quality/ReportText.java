@@ -1,5 +1,6 @@
 package org.openstrat.quality;
 
+import org.openstrat.util.CsvText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -149,12 +150,7 @@ final class ReportText {
       if (i > 0) {
         sb.append(',');
       }
-      String c = cells[i];
-      if (c.contains(",") || c.contains("\"") || c.contains("\n")) {
-        sb.append('"').append(c.replace("\"", "\"\"")).append('"');
-      } else {
-        sb.append(c);
-      }
+      sb.append(CsvText.quote(cells[i]));
     }
     sb.append('\n');
   }
