@@ -1,18 +1,11 @@
 package org.openstrat.quality;
 
 import org.openstrat.core.Reason;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_except;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
@@ -22,13 +15,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
@@ -67,7 +57,7 @@ public final class Validate {
   private static final String PCN_KEY = "_pcn_key";
   private static final String LATEST = "_latest_submission";
   private static final String FIRST = "_first_of_key";
-  private static final String ROW_NUMBER = "_row_number";
+  static final String ROW_NUMBER = "_row_number";
 
   /**
    * The big extracts (95% of the rows, no key): their exact duplicates are found by a hash
@@ -78,7 +68,7 @@ public final class Validate {
       java.util.EnumSet.of(Extract.GP_EVENTS, Extract.GP_MEDICATIONS);
 
   /**
-   * Extracts with a key whose duplicates are found by a pre-pass ({@link #keyDuplicates}) rather
+   * Extracts with a key whose duplicates are found by a pre-pass ({@link Duplicates#ofKeys}) rather
    * than windows over every row: their windows shuffled and sorted every full row (op_appointments
    * has 6M rows at 1M patients). Not apc_spells, whose episodes share their spell's key (almost
    * every key repeats), nor the small reference extracts: they keep the windows.
@@ -153,12 +143,12 @@ public final class Validate {
         Lookups lookups = Lookups.of(e, en.getValue(), columnar);
         if (KEYED.contains(e)) {
           lookups = lookups.withCopies(
-              keyDuplicates(e, en.getValue(), asOf, extractDate, keys, pcn, lookups));
+              Duplicates.ofKeys(e, en.getValue(), asOf, extractDate, keys, pcn, lookups));
         }
         labelled = label(e, en.getValue(), asOf, extractDate, keys, pcn, lookups);
         t = typed(e, labelled);
       }
-      accepted.put(e, e == Extract.APC_SPELLS ? mergeEpisodes(t) : t);
+      accepted.put(e, e == Extract.APC_SPELLS ? Episodes.merge(t) : t);
       labels.put(e, labelsOf(e, labelled));
       labelledAll.put(e, labelled);
     }
@@ -229,8 +219,8 @@ public final class Validate {
     for (Map.Entry<String, Dataset<Row>> bad : lookups.badCodes().entrySet()) {
       String name = bad.getKey();
       Dataset<Row> codes = bad.getValue();
-      d = d.join(broadcast(codes), d.col(name).equalTo(codes.col(BAD + name)), "left_outer");
-      validity.put(name, col(BAD + name).isNull());
+      d = d.join(broadcast(codes), d.col(name).equalTo(codes.col(Lookups.BAD + name)), "left_outer");
+      validity.put(name, col(Lookups.BAD + name).isNull());
     }
     // Each date is parsed once into a column: inside the reason's CASE WHEN the parse would run
     // once per test (unparsable, before 1900, after the extract date) and again for the window.
@@ -271,10 +261,10 @@ public final class Validate {
     if (lookups.copies() != null) {
       Dataset<Row> copies = lookups.copies();
       d = d.join(broadcast(copies),
-          d.col(Ingest.SOURCE_FILE).equalTo(copies.col(COPY_FILE))
-              .and(d.col(Ingest.LINE).equalTo(copies.col(COPY_LINE))),
+          d.col(Ingest.SOURCE_FILE).equalTo(copies.col(Duplicates.COPY_FILE))
+              .and(d.col(Ingest.LINE).equalTo(copies.col(Duplicates.COPY_LINE))),
           "left_outer");
-      dup = col(COPY_REASON);
+      dup = col(Duplicates.COPY_REASON);
     } else if (!key.isEmpty()) {
       Column identity =
           e == Extract.APC_SPELLS ? struct(col("nhs_number"), col("admission_date")) : struct(all);
@@ -340,149 +330,6 @@ public final class Validate {
   /** The parsed form of a date column in a labelled extract (null when unparsable). */
   static Column parsedColumn(String dateColumn) {
     return parsed(dateColumn);
-  }
-
-  private static final String BAD = "_bad_";
-  private static final String HASH = "_row_hash";
-  private static final String COPY_FILE = "_copy_file";
-  private static final String COPY_LINE = "_copy_line";
-  private static final String COPY_REASON = "_copy_reason";
-
-  /**
-   * Small tables computed by pre-passes over an extract, each broadcast into the labelling plan
-   * instead of a per-row computation or a full-width shuffle. The labelled extract is then a
-   * map-only plan, cheap to compute again for the scores instead of caching 100M rows.
-   *
-   * @param badCodes per SNOMED column: its distinct values that fail the check, one column
-   *     {@code _bad_NAME}. A few thousand distinct ids stand behind 50M events, so each is checked
-   *     once instead of a Verhoeff sum on every row. Columnar input only (Parquet, or CSV staged
-   *     as Parquet): for CSV read as text the extra pass would parse the file once more, which
-   *     costs more than the per-row check.
-   * @param copies the (file, line, reason) of every duplicate row ({@code DUPLICATE_ROW} or
-   *     {@code DUPLICATE_KEY}), or null to find them with windows over the whole extract. For
-   *     {@link #LARGE} extracts, exact copies found by hashing every row (a shuffle of 8-byte
-   *     hashes, not of rows), then comparing all fields only among rows whose hash repeats; for
-   *     {@link #KEYED} ones, {@link #keyDuplicates}.
-   */
-  record Lookups(Map<String, Dataset<Row>> badCodes, Dataset<Row> copies) {
-    static final Lookups NONE = new Lookups(Map.of(), null);
-
-    Lookups withCopies(Dataset<Row> c) {
-      return new Lookups(badCodes, c);
-    }
-
-    static Lookups of(Extract e, Dataset<Row> raw, boolean columnar) {
-      Map<String, Dataset<Row>> bad = new java.util.HashMap<>();
-      for (ColumnRule rule : ColumnRule.forExtract(e)) {
-        if (columnar && rule.kind() == ColumnRule.Kind.SNOMED) {
-          Column v = col(BAD + rule.name());
-          bad.put(rule.name(),
-              // The distinct values are cached before the check so the optimiser cannot push
-              // the check below the distinct, back onto every row.
-              raw.select(col(rule.name()).as(BAD + rule.name()))
-                  .where(v.isNotNull())
-                  .distinct()
-                  .cache()
-                  .where(Checks.snomedConceptIdValid(v).unary_$bang())
-                  .cache());
-        }
-      }
-      Dataset<Row> copies = null;
-      if (LARGE.contains(e)) {
-        Column[] all = e.columns().stream().map(Validate::c).toArray(Column[]::new);
-        Dataset<Row> hashed = raw.withColumn(HASH, org.apache.spark.sql.functions.xxhash64(all));
-        Dataset<Row> repeated = repeatedHashes(hashed.select(col(HASH)));
-        List<Column> byRow = new ArrayList<>(List.of(all));
-        byRow.add(0, col(HASH));
-        copies =
-            hashed.join(broadcast(repeated), col(HASH).equalTo(col("_repeated")))
-                .withColumn(ROW_NUMBER, row_number().over(
-                    Window.partitionBy(byRow.toArray(new Column[0]))
-                        .orderBy(col(Ingest.SOURCE_FILE), col(Ingest.LINE))))
-                .where(col(ROW_NUMBER).gt(1))
-                .select(col(Ingest.SOURCE_FILE).as(COPY_FILE), col(Ingest.LINE).as(COPY_LINE),
-                    lit(Reason.DUPLICATE_ROW.name()).as(COPY_REASON))
-                .cache();
-      }
-      return new Lookups(Map.copyOf(bad), copies);
-    }
-  }
-
-  /**
-   * The (file, line, reason) of every {@code DUPLICATE_ROW} and {@code DUPLICATE_KEY} row of a
-   * keyed extract. Only a key that occurs more than once can make a duplicate, so the keys'
-   * hashes are shuffled (8 bytes a row) to find the repeated ones ({@link #repeatedHashes}), and
-   * the rows holding them, whole key groups, are labelled with the windows. A key group is all
-   * there or all absent, so each row's duplicate reason is what the windows over the whole extract
-   * would give; a hash collision only adds a group.
-   */
-  static Dataset<Row> keyDuplicates(
-      Extract e, Dataset<Row> raw, LocalDate asOf, LocalDate extractDate, Dataset<Row> refKeys,
-      Dataset<Row> practicePcn, Lookups lookups) {
-    Column keyHash = org.apache.spark.sql.functions.xxhash64(
-        ColumnRule.key(e).stream().map(Validate::c).toArray(Column[]::new));
-    Dataset<Row> repeated = repeatedHashes(raw.select(keyHash.as(HASH)));
-    Dataset<Row> groups =
-        raw.join(broadcast(repeated), keyHash.equalTo(col("_repeated")), "left_semi");
-    return label(e, groups, asOf, extractDate, refKeys, practicePcn, lookups)
-        .where(col(REASON).isin(Reason.DUPLICATE_ROW.name(), Reason.DUPLICATE_KEY.name()))
-        .select(col(Ingest.SOURCE_FILE).as(COPY_FILE), col(Ingest.LINE).as(COPY_LINE),
-            col(REASON).as(COPY_REASON))
-        .cache();
-  }
-
-  /**
-   * The values of a one-column long Dataset that occur more than once, each once, in a column
-   * {@code _repeated}. Shuffled by value, sorted within each partition and read in order: with
-   * almost every value distinct (row hashes), a count per value would build a hash table of them
-   * all and a useless map-side partial count first.
-   */
-  static Dataset<Row> repeatedHashes(Dataset<Row> hashes) {
-    String c = hashes.columns()[0];
-    return hashes.repartition(col(c)).sortWithinPartitions(col(c))
-        .as(Encoders.LONG())
-        .mapPartitions((MapPartitionsFunction<Long, Long>) Validate::repeatedInOrder,
-            Encoders.LONG())
-        .toDF("_repeated");
-  }
-
-  /** From sorted values, each value that occurs more than once, once (lazily). */
-  static Iterator<Long> repeatedInOrder(Iterator<Long> sorted) {
-    return new Iterator<>() {
-      private Long next; // the next repeated value to return
-      private Long ahead; // the first value of the next run, already read
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && (ahead != null || sorted.hasNext())) {
-          Long v = ahead != null ? ahead : sorted.next();
-          ahead = null;
-          int run = 1;
-          while (ahead == null && sorted.hasNext()) {
-            Long w = sorted.next();
-            if (w.equals(v)) {
-              run++;
-            } else {
-              ahead = w;
-            }
-          }
-          if (run > 1) {
-            next = v;
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public Long next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        Long v = next;
-        next = null;
-        return v;
-      }
-    };
   }
 
   /**
@@ -603,48 +450,6 @@ public final class Validate {
     cols.add(col(Ingest.SOURCE_FILE));
     cols.add(col(Ingest.LINE));
     return cols;
-  }
-
-  /**
-   * Merges SUS consultant episodes into spells: rows sharing spell_id (and, by the duplicate
-   * check, nhs_number and admission_date) become one row with the first episode's method and
-   * primary diagnosis, the latest discharge date, and every episode's other diagnoses as a sorted,
-   * distinct secondary list.
-   */
-  static Dataset<Row> mergeEpisodes(Dataset<Row> apc) {
-    Column order = struct(col(Ingest.SOURCE_FILE), col(Ingest.LINE));
-    Column firstEpisode =
-        min_by(
-            struct(
-                col("nhs_number"),
-                col("provider_code"),
-                col("admission_date"),
-                col("admission_method"),
-                col("primary_diagnosis"),
-                col(Ingest.SOURCE_FILE),
-                col(Ingest.LINE)),
-            order);
-    Dataset<Row> g =
-        apc.groupBy(col("spell_id"))
-            .agg(
-                firstEpisode.as("_f"),
-                max(col("discharge_date")).as("discharge_date"),
-                flatten(
-                        collect_list(
-                            concat(col("secondary_diagnoses"), array(col("primary_diagnosis")))))
-                    .as("_dx"));
-    return g.select(
-        col("_f.nhs_number").as("nhs_number"),
-        col("spell_id"),
-        col("_f.provider_code").as("provider_code"),
-        col("_f.admission_date").as("admission_date"),
-        col("discharge_date"),
-        col("_f.admission_method").as("admission_method"),
-        col("_f.primary_diagnosis").as("primary_diagnosis"),
-        array_sort(array_except(col("_dx"), array(col("_f.primary_diagnosis"))))
-            .as("secondary_diagnoses"),
-        col("_f." + Ingest.SOURCE_FILE).as(Ingest.SOURCE_FILE),
-        col("_f." + Ingest.LINE).as(Ingest.LINE));
   }
 
   private static Column c(String name) {

@@ -208,13 +208,13 @@ class ValidateTest extends SparkTestBase {
         .mapToObj(org.apache.spark.sql.RowFactory::create).map(Row.class::cast).toList();
     org.apache.spark.sql.Dataset<Row> d = spark().createDataFrame(hashes,
         new org.apache.spark.sql.types.StructType().add("h", org.apache.spark.sql.types.DataTypes.LongType));
-    assertThat(Validate.repeatedHashes(d).collectAsList().stream().map(r -> r.getLong(0)).sorted())
+    assertThat(Duplicates.repeatedHashes(d).collectAsList().stream().map(r -> r.getLong(0)).sorted())
         .containsExactly(4L, 15L);
   }
 
   private static List<Long> repeated(Long... sorted) {
     List<Long> out = new java.util.ArrayList<>();
-    Validate.repeatedInOrder(List.of(sorted).iterator()).forEachRemaining(out::add);
+    Duplicates.repeatedInOrder(List.of(sorted).iterator()).forEachRemaining(out::add);
     return out;
   }
 }
