@@ -57,8 +57,8 @@ class IngestStageTest extends SparkTestBase {
   @Test
   void rawTextIsKeptOnlyWhereTheFieldsDoNotGiveItBack() {
     Object[] v = {"a", null, "x,y", "say \"hi\"", "f", 7L};
-    assertThat(Ingest.csvLine(v, 5)).isEqualTo("a,,\"x,y\",\"say \"\"hi\"\"\",f");
-    assertThat(Ingest.csvLine(new Object[] {"a\nb"}, 1)).isEqualTo("\"a\nb\"");
+    assertThat(CsvExtracts.csvLine(v, 5)).isEqualTo("a,,\"x,y\",\"say \"\"hi\"\"\",f");
+    assertThat(CsvExtracts.csvLine(new Object[] {"a\nb"}, 1)).isEqualTo("\"a\nb\"");
   }
 
   private static List<String> rows(Validated v) {
