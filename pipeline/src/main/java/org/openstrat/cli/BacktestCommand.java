@@ -45,6 +45,7 @@ import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -112,13 +113,9 @@ public final class BacktestCommand implements Callable<Integer> {
       description = "Overrides extract_date in INPUT/extract.properties.")
   LocalDate extractDate;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration, as for strat run (quality.*, population.*, cohort.* keys).")
-  Path config;
+  @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--rules", paramLabel = "DIR",
-      description = "Rules folder (default: STRAT_HOME/rules or ./rules).")
-  Path rulesDir;
+  @Mixin RulesOption rulesOption;
 
   @Option(names = "--fit",
       description = "Also re-fit the admission-risk model on local outcomes; writes candidate-model.csv.")
@@ -138,11 +135,11 @@ public final class BacktestCommand implements Callable<Integer> {
   public Integer call() {
     err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    RunConfig rc = RunConfig.load(config);
+    RunConfig rc = configOptions.load();
     Settings settings = rc.settings();
     qc = rc.quality();
     CohortConfig cc = rc.cohorts();
-    rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
+    rules = rulesOption.load();
     if (horizon < 1 || horizon > 60) {
       throw new StratException(ExitCode.USAGE, "--horizon " + horizon + " must be 1 to 60 months");
     }

@@ -51,6 +51,7 @@ import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 import org.openstrat.util.LogLines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,13 +89,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--input", paramLabel = "DIR",
-      description = "Extract folder (or give --sources).")
-  Path input;
+  @Mixin ExtractOptions extracts;
 
-  @Option(names = "--sources", paramLabel = "FILE",
-      description = "Read the extracts from a SQL warehouse over JDBC instead of --input: a properties file naming the url, extract_date and each extract's table or query (credentials from STRAT_JDBC_USER/STRAT_JDBC_PASSWORD or credentials.file). e.g. --sources /etc/strat/warehouse.properties (docs/operations.md).")
-  Path sources;
+  @Mixin ConfigOptions configOptions;
+
+  @Mixin RulesOption rulesOption;
 
   @Option(names = "--publish-jdbc",
       description = "Also write the cohort rows and summary to warehouse tables (needs --sources; swapped in one transaction after the folder is published), e.g. --sources wh.properties --publish-jdbc. Or publish.enabled=true in the file.")
@@ -112,25 +111,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "Publication root; the run publishes OUTPUT/AS_OF/.")
   Path output;
 
-  @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Scoring date yyyy-MM-dd, on or before the extract date (default: the extract date).")
-  LocalDate asOf;
-
-  @Option(names = "--extract-date", paramLabel = "DATE",
-      description = "Overrides extract_date in INPUT/extract.properties.")
-  LocalDate extractDate;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration: quality.*, population.*, cohort.*, register.* keys (default: documented defaults).")
-  Path config;
-
   @Option(names = "--key-file", paramLabel = "FILE",
       description = "File holding the pseudonymisation key for scores/ (never pass the key itself).")
   Path keyFile;
-
-  @Option(names = "--rules", paramLabel = "DIR",
-      description = "Rules folder (default: STRAT_HOME/rules or ./rules).")
-  Path rulesDir;
 
   /** The warehouse the run reads from (--sources), or null for --input. */
   private JdbcSources warehouse;
@@ -144,31 +127,32 @@ public final class RunCommand implements Callable<Integer> {
     LogLines log = RunInputs.logLines(spec, logFormat, runId);
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    JdbcSources warehouse = RunInputs.check(spec, input, sources, publishJdbc);
+    JdbcSources warehouse = extracts.warehouse(spec, publishJdbc);
+    Path input = extracts.input;
     if (sparkUi) {
       System.setProperty("spark.ui.enabled", "true");
     }
 
     // Everything that can fail without Spark fails first.
-    RunConfig rc = RunConfig.load(config);
+    RunConfig rc = configOptions.load();
     Settings settings = rc.settings();
     QualityConfig qc = rc.quality();
     CohortConfig cc = rc.cohorts();
     String contact = rc.contact();
     int registerDays = rc.registerDays();
-    RuleSet rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
+    RuleSet rules = rulesOption.load();
     Optional<Pseudonymiser> key = Pseudonymiser.resolve(keyFile, System.getenv());
     if (warehouse == null) {
       Ingest.checkInputFolder(input);
     }
-    LocalDate extract = extractDate != null ? extractDate
+    LocalDate extract = extracts.extractDate != null ? extracts.extractDate
         : warehouse != null ? warehouse.extractDate() : Ingest.extractDate(input);
     if (extract == null) {
       throw StratException.input(
           "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
               + ": no extract_date=yyyy-MM-dd in it (or no such file); add it, or give --extract-date");
     }
-    LocalDate scoreDate = asOf != null ? asOf : extract;
+    LocalDate scoreDate = extracts.asOf != null ? extracts.asOf : extract;
     if (scoreDate.isAfter(extract)) {
       throw new StratException(ExitCode.USAGE, "--as-of " + scoreDate + " is after the extract date "
           + extract + "; give a date on or before it (a run cannot score data it does not have)");
@@ -206,7 +190,7 @@ public final class RunCommand implements Callable<Integer> {
     try {
       long t = Progress.start();
       ValidateCommand.Result v =
-          ValidateCommand.run(spark, RunInputs.reader(spark, input, warehouse, pub.work(), err),
+          ValidateCommand.run(spark, RunInputs.reader(spark, extracts.input, warehouse, pub.work(), err),
               scoreDate, extract, qc, pub.staging(), pub.work(), Ingest.STAGE_MIN_BYTES,
               Previous.rows(output, scoreDate), err);
       QualityReport report = v.report();
@@ -304,6 +288,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private void recordInputs(Manifest m, ValidateCommand.Result v, QualityReport report) {
+    Path input = extracts.input;
     try {
       Path props = input.resolve(Ingest.PROPERTIES_FILE);
       if (Files.isRegularFile(props)) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,6 +19,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
+import org.openstrat.ingest.JdbcSources;
+import org.openstrat.ingest.RawExtracts;
 import org.openstrat.quality.PreviousRows;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.rules.RuleSet;
@@ -24,6 +28,7 @@ import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,49 +56,39 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "DIR", description = "Extract folder.")
-  Path input;
+  @Mixin ExtractOptions extracts;
 
   @Option(names = "--output", required = true, paramLabel = "DIR",
       description = "Output folder; quality/ is written under it.")
   Path output;
 
-  @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Scoring date, yyyy-MM-dd (default: the extract date).")
-  LocalDate asOf;
+  @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--extract-date", paramLabel = "DATE",
-      description = "Overrides extract_date in INPUT/extract.properties.")
-  LocalDate extractDate;
-
-  @Option(names = "--rules", paramLabel = "DIR",
-      description = "Rules folder (default: the strat installation's rules/).")
-  Path rules;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration (quality.*, population.* keys); default: documented defaults.")
-  Path config;
+  @Mixin RulesOption rulesOption;
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    RuleSet ruleSet = rules == null ? RuleSet.load() : RuleSet.load(rules);
-    QualityConfig cfg = RunConfig.load(config).quality();
+    JdbcSources warehouse = extracts.warehouse(spec, false);
+    RuleSet ruleSet = rulesOption.load();
+    QualityConfig cfg = configOptions.load().quality();
     SparkSession spark = SparkSessions.getOrCreate("strat score");
     Path work = ValidateCommand.scratch(output);
     try {
-      return score(spark, ruleSet, cfg, work, out, err);
+      return score(spark, RunInputs.reader(spark, extracts.input, warehouse, work, err), ruleSet,
+          cfg, work, out, err);
     } finally {
       Folders.deleteQuietly(work);
     }
   }
 
   private Integer score(
-      SparkSession spark, RuleSet ruleSet, QualityConfig cfg, Path work, PrintWriter out,
+      SparkSession spark, Function<Set<Extract>, RawExtracts> reader, RuleSet ruleSet,
+      QualityConfig cfg, Path work, PrintWriter out,
       PrintWriter err) {
     ValidateCommand.Result r =
-        ValidateCommand.run(spark, input, asOf, extractDate, cfg, output, work,
+        ValidateCommand.run(spark, reader, extracts.asOf, extracts.extractDate, cfg, output, work,
             Ingest.STAGE_MIN_BYTES, PreviousRows.NONE, err);
     ValidateCommand.failOnBreach(r.report());
     LocalDate scoreDate = r.validated().asOf();

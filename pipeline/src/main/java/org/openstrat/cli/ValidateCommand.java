@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
+import org.openstrat.ingest.JdbcSources;
 import org.openstrat.ingest.RawExtracts;
 import org.openstrat.publish.OutputLock;
 import org.openstrat.quality.Population;
@@ -30,6 +31,7 @@ import org.openstrat.quality.Validated;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,38 +57,30 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "DIR", description = "Extract folder.")
-  Path input;
+  @Mixin ExtractOptions extracts;
 
   @Option(names = "--output", required = true, paramLabel = "DIR",
       description = "Output folder; quality/ is written under it.")
   Path output;
 
-  @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Scoring date, yyyy-MM-dd (default: the extract date).")
-  LocalDate asOf;
-
-  @Option(names = "--extract-date", paramLabel = "DATE",
-      description = "Overrides extract_date in INPUT/extract.properties.")
-  LocalDate extractDate;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration (quality.*, population.* keys); default: documented defaults.")
-  Path config;
+  @Mixin ConfigOptions configOptions;
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    QualityConfig cfg = RunConfig.load(config).quality();
-    Ingest.checkInputFolder(input);
+    JdbcSources warehouse = extracts.warehouse(spec, false);
+    QualityConfig cfg = configOptions.load().quality();
+    if (warehouse == null) {
+      Ingest.checkInputFolder(extracts.input);
+    }
     OutputLock.checkCanWrite(output);
     SparkSession spark = SparkSessions.getOrCreate("strat validate");
     Path work = scratch(output);
     Result r;
     try {
-      r = run(spark, input, asOf, extractDate, cfg, output, work, Ingest.STAGE_MIN_BYTES,
-          PreviousRows.NONE, err);
+      r = run(spark, RunInputs.reader(spark, extracts.input, warehouse, work, err), extracts.asOf,
+          extracts.extractDate, cfg, output, work, Ingest.STAGE_MIN_BYTES, PreviousRows.NONE, err);
     } finally {
       Folders.deleteQuietly(work);
     }
