@@ -34,6 +34,9 @@ import org.openstrat.cohort.CohortConfig;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
+import org.openstrat.pipeline.Extracts;
+import org.openstrat.pipeline.NightlyRun;
+import org.openstrat.quality.PreviousRows;
 import org.openstrat.publish.Manifest;
 import org.openstrat.publish.Progress;
 import org.openstrat.quality.QualityConfig;
@@ -239,14 +242,14 @@ public final class BacktestCommand implements Callable<Integer> {
   private Frame frame(SparkSession spark, LocalDate at, LocalDate end, Path dir, Path work,
       String suffix) {
     long t = Progress.start();
-    ValidateCommand.Result v =
-        ValidateCommand.run(spark, input, at, extract, qc,
+    NightlyRun.Checked v =
+        NightlyRun.check(spark, new Extracts(input, null, extract, at), qc,
             suffix.isEmpty() ? dir : dir.resolve(suffix.substring(1)), work,
-            Ingest.STAGE_MIN_BYTES, err);
+            Ingest.STAGE_MIN_BYTES, PreviousRows.NONE, err);
     QualityReport report = v.report();
     long read = report.extracts().values().stream().mapToLong(QualityReport.ExtractCounts::read).sum();
     progress.done("validate" + suffix, read, report.population(), t);
-    ValidateCommand.failOnBreach(report);
+    v.failOnBreach();
     LocalDate from = hospitalFrom(v);
     requireLookBack(at, from);
 
@@ -268,8 +271,8 @@ public final class BacktestCommand implements Callable<Integer> {
     return new Frame(at, end, data, from);
   }
 
-  /** Unpersists what {@link ValidateCommand#run} cached: the frame no longer reads it. */
-  private static void release(ValidateCommand.Result v) {
+  /** Unpersists what {@link NightlyRun#check} cached: the frame no longer reads it. */
+  private static void release(NightlyRun.Checked v) {
     v.validated().labelled().values().forEach(Dataset::unpersist);
     v.validated().accepted().values().forEach(Dataset::unpersist);
     v.validated().practicePcn().unpersist();
@@ -293,7 +296,7 @@ public final class BacktestCommand implements Callable<Integer> {
   }
 
   /** The earliest admission in the accepted spells: where the hospital history starts. */
-  private static LocalDate hospitalFrom(ValidateCommand.Result v) {
+  private static LocalDate hospitalFrom(NightlyRun.Checked v) {
     Dataset<Row> apc = v.validated().accepted().get(Extract.APC_SPELLS);
     if (apc == null) {
       return null;

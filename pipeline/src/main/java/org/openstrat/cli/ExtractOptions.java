@@ -3,6 +3,7 @@ package org.openstrat.cli;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import org.openstrat.ingest.JdbcSources;
+import org.openstrat.pipeline.Extracts;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -37,5 +38,13 @@ final class ExtractOptions {
    */
   JdbcSources warehouse(CommandSpec spec, boolean publishJdbc) {
     return RunInputs.check(spec, input, sources, publishJdbc);
+  }
+
+  /**
+   * The extracts and dates, checked before Spark starts: the folder readable and dated (exit 4),
+   * the as-of date not after the extract date (exit 2).
+   */
+  Extracts resolve(JdbcSources warehouse) {
+    return Extracts.resolve(input, warehouse, extractDate, asOf);
   }
 }
