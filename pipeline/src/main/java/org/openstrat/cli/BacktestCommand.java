@@ -34,6 +34,9 @@ import org.openstrat.cohort.CohortConfig;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
+import org.openstrat.pipeline.Extracts;
+import org.openstrat.pipeline.NightlyRun;
+import org.openstrat.quality.PreviousRows;
 import org.openstrat.publish.Manifest;
 import org.openstrat.publish.Progress;
 import org.openstrat.quality.QualityConfig;
@@ -45,6 +48,7 @@ import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -112,13 +116,9 @@ public final class BacktestCommand implements Callable<Integer> {
       description = "Overrides extract_date in INPUT/extract.properties.")
   LocalDate extractDate;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration, as for strat run (quality.*, population.*, cohort.* keys).")
-  Path config;
+  @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--rules", paramLabel = "DIR",
-      description = "Rules folder (default: STRAT_HOME/rules or ./rules).")
-  Path rulesDir;
+  @Mixin RulesOption rulesOption;
 
   @Option(names = "--fit",
       description = "Also re-fit the admission-risk model on local outcomes; writes candidate-model.csv.")
@@ -138,11 +138,11 @@ public final class BacktestCommand implements Callable<Integer> {
   public Integer call() {
     err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    RunConfig rc = RunConfig.load(config);
+    RunConfig rc = configOptions.load();
     Settings settings = rc.settings();
     qc = rc.quality();
     CohortConfig cc = rc.cohorts();
-    rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
+    rules = rulesOption.load();
     if (horizon < 1 || horizon > 60) {
       throw new StratException(ExitCode.USAGE, "--horizon " + horizon + " must be 1 to 60 months");
     }
@@ -242,14 +242,14 @@ public final class BacktestCommand implements Callable<Integer> {
   private Frame frame(SparkSession spark, LocalDate at, LocalDate end, Path dir, Path work,
       String suffix) {
     long t = Progress.start();
-    ValidateCommand.Result v =
-        ValidateCommand.run(spark, input, at, extract, qc,
+    NightlyRun.Checked v =
+        NightlyRun.check(spark, new Extracts(input, null, extract, at), qc,
             suffix.isEmpty() ? dir : dir.resolve(suffix.substring(1)), work,
-            Ingest.STAGE_MIN_BYTES, err);
+            Ingest.STAGE_MIN_BYTES, PreviousRows.NONE, err);
     QualityReport report = v.report();
     long read = report.extracts().values().stream().mapToLong(QualityReport.ExtractCounts::read).sum();
     progress.done("validate" + suffix, read, report.population(), t);
-    ValidateCommand.failOnBreach(report);
+    v.failOnBreach();
     LocalDate from = hospitalFrom(v);
     requireLookBack(at, from);
 
@@ -271,8 +271,8 @@ public final class BacktestCommand implements Callable<Integer> {
     return new Frame(at, end, data, from);
   }
 
-  /** Unpersists what {@link ValidateCommand#run} cached: the frame no longer reads it. */
-  private static void release(ValidateCommand.Result v) {
+  /** Unpersists what {@link NightlyRun#check} cached: the frame no longer reads it. */
+  private static void release(NightlyRun.Checked v) {
     v.validated().labelled().values().forEach(Dataset::unpersist);
     v.validated().accepted().values().forEach(Dataset::unpersist);
     v.validated().practicePcn().unpersist();
@@ -296,7 +296,7 @@ public final class BacktestCommand implements Callable<Integer> {
   }
 
   /** The earliest admission in the accepted spells: where the hospital history starts. */
-  private static LocalDate hospitalFrom(ValidateCommand.Result v) {
+  private static LocalDate hospitalFrom(NightlyRun.Checked v) {
     Dataset<Row> apc = v.validated().accepted().get(Extract.APC_SPELLS);
     if (apc == null) {
       return null;

@@ -1,63 +1,44 @@
 package org.openstrat.cli;
 
 import org.openstrat.core.ExitCode;
-import org.openstrat.core.StratException;
-import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.openstrat.cohort.CohortConfig;
-import org.openstrat.cohort.Register;
 import org.openstrat.config.Settings;
-import org.openstrat.ingest.Extract;
-import org.openstrat.ingest.Ingest;
 import org.openstrat.ingest.JdbcSources;
+import org.openstrat.pipeline.Extracts;
+import org.openstrat.pipeline.NightlyRun;
 import org.openstrat.publish.Manifest;
 import org.openstrat.publish.OutputLock;
-import org.openstrat.features.LastAdmission;
-import org.openstrat.publish.Presentation;
-import org.openstrat.publish.Previous;
 import org.openstrat.publish.Progress;
 import org.openstrat.publish.Pseudonymiser;
 import org.openstrat.publish.Publication;
-import org.openstrat.publish.Publisher;
-import org.openstrat.publish.WarehousePublisher;
-import org.openstrat.quality.QualityConfig;
-import org.openstrat.quality.QualityReport;
-import org.openstrat.quality.QualityWriter;
-import org.openstrat.core.Reason;
 import org.openstrat.rules.RuleSet;
-import org.openstrat.scores.Scores;
-import org.openstrat.spark.SparkSessions;
-import org.openstrat.util.Folders;
 import org.openstrat.util.LogLines;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strat run}: the nightly job. ingest -> quality -> population -> scores -> cohorts ->
- * publish, into OUTPUT/AS_OF/ made visible in one atomic step (see {@link Publication}).
+ * {@code strat run}: the nightly job, ingest -> quality -> population -> features -> scores ->
+ * cohorts -> publish, into OUTPUT/AS_OF/ made visible in one atomic step (see {@link
+ * Publication}). An adapter: it resolves the options into a {@link NightlyRun.Request} and the
+ * run's facts for the manifest, takes the output lock and calls {@link NightlyRun#nightly}.
  */
 @Command(
     name = "run",
@@ -88,13 +69,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--input", paramLabel = "DIR",
-      description = "Extract folder (or give --sources).")
-  Path input;
+  @Mixin ExtractOptions extracts;
 
-  @Option(names = "--sources", paramLabel = "FILE",
-      description = "Read the extracts from a SQL warehouse over JDBC instead of --input: a properties file naming the url, extract_date and each extract's table or query (credentials from STRAT_JDBC_USER/STRAT_JDBC_PASSWORD or credentials.file). e.g. --sources /etc/strat/warehouse.properties (docs/operations.md).")
-  Path sources;
+  @Mixin ConfigOptions configOptions;
+
+  @Mixin RulesOption rulesOption;
 
   @Option(names = "--publish-jdbc",
       description = "Also write the cohort rows and summary to warehouse tables (needs --sources; swapped in one transaction after the folder is published), e.g. --sources wh.properties --publish-jdbc. Or publish.enabled=true in the file.")
@@ -112,28 +91,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "Publication root; the run publishes OUTPUT/AS_OF/.")
   Path output;
 
-  @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Scoring date yyyy-MM-dd, on or before the extract date (default: the extract date).")
-  LocalDate asOf;
-
-  @Option(names = "--extract-date", paramLabel = "DATE",
-      description = "Overrides extract_date in INPUT/extract.properties.")
-  LocalDate extractDate;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration: quality.*, population.*, cohort.*, register.* keys (default: documented defaults).")
-  Path config;
-
   @Option(names = "--key-file", paramLabel = "FILE",
       description = "File holding the pseudonymisation key for scores/ (never pass the key itself).")
   Path keyFile;
-
-  @Option(names = "--rules", paramLabel = "DIR",
-      description = "Rules folder (default: STRAT_HOME/rules or ./rules).")
-  Path rulesDir;
-
-  /** The warehouse the run reads from (--sources), or null for --input. */
-  private JdbcSources warehouse;
 
   @Override
   public Integer call() {
@@ -144,230 +104,37 @@ public final class RunCommand implements Callable<Integer> {
     LogLines log = RunInputs.logLines(spec, logFormat, runId);
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    JdbcSources warehouse = RunInputs.check(spec, input, sources, publishJdbc);
+    JdbcSources warehouse = extracts.warehouse(spec, publishJdbc);
     if (sparkUi) {
       System.setProperty("spark.ui.enabled", "true");
     }
 
     // Everything that can fail without Spark fails first.
-    RunConfig rc = RunConfig.load(config);
+    RunConfig rc = configOptions.load();
     Settings settings = rc.settings();
-    QualityConfig qc = rc.quality();
-    CohortConfig cc = rc.cohorts();
-    String contact = rc.contact();
-    int registerDays = rc.registerDays();
-    RuleSet rules = RuleSet.load(rulesDir != null ? rulesDir : RuleSet.defaultDir());
+    RuleSet rules = rulesOption.load();
     Optional<Pseudonymiser> key = Pseudonymiser.resolve(keyFile, System.getenv());
-    if (warehouse == null) {
-      Ingest.checkInputFolder(input);
-    }
-    LocalDate extract = extractDate != null ? extractDate
-        : warehouse != null ? warehouse.extractDate() : Ingest.extractDate(input);
-    if (extract == null) {
-      throw StratException.input(
-          "Cannot read " + input.resolve(Ingest.PROPERTIES_FILE)
-              + ": no extract_date=yyyy-MM-dd in it (or no such file); add it, or give --extract-date");
-    }
-    LocalDate scoreDate = asOf != null ? asOf : extract;
-    if (scoreDate.isAfter(extract)) {
-      throw new StratException(ExitCode.USAGE, "--as-of " + scoreDate + " is after the extract date "
-          + extract + "; give a date on or before it (a run cannot score data it does not have)");
-    }
-    log.asOf(scoreDate.toString());
+    Extracts source = extracts.resolve(warehouse);
+    log.asOf(source.asOf().toString());
+    NightlyRun.Request request = new NightlyRun.Request(source, output, rc.quality(), rc.cohorts(),
+        rc.registerDays(), rc.contact(), rules, key, publishJdbc, runId);
 
     Manifest m = new Manifest(runId);
-    m.put("as_of", scoreDate.toString());
-    m.put("extract_date", extract.toString());
+    m.put("as_of", source.asOf().toString());
+    m.put("extract_date", source.extractDate().toString());
     m.put("started_at", started.toString());
     m.put("code_version", Strat.codeVersion());
-    m.put("input", warehouse == null ? input.toAbsolutePath().normalize().toString()
-        : RunInputs.describe(warehouse));
+    m.put("input", source.describe());
     m.put("config", map("source", settings.source(), "sha256", Manifest.sha256(settings.asMap())));
     m.put("rules", map("dir", rules.dir().toString(), "sha256", rules.hash()));
-    m.put("cohorts", cohortFacts(cc));
+    m.put("cohorts", cohortFacts(rc.cohorts()));
     m.put("admission_model", admissionModelFacts(rules));
-    Progress progress = new Progress(err, m);
 
     // Locked before Spark starts and held to the end: a second run exits 7 at once and touches
     // nothing, and the recovery in Publication.begin cannot delete a live run's staging folder.
     try (OutputLock lock = OutputLock.acquire(output)) {
-      this.warehouse = warehouse;
-      return run(lock, settings, qc, cc, registerDays, rules, key, extract, scoreDate, runId, m, progress, out, err, contact);
-    }
-  }
-
-  private Integer run(OutputLock lock, Settings settings, QualityConfig qc, CohortConfig cc,
-      int registerDays, RuleSet rules, Optional<Pseudonymiser> key, LocalDate extract, LocalDate scoreDate,
-      String runId, Manifest m, Progress progress, PrintWriter out, PrintWriter err, String contact) {
-    SparkSession spark = SparkSessions.getOrCreate("strat run");
-    Publication pub = Publication.begin(lock, scoreDate, runId);
-    pub.leftAlone().forEach(n -> progress.warn("left alone in " + output + ": " + n));
-    Dataset<Row> scores = null;
-    try {
-      long t = Progress.start();
-      ValidateCommand.Result v =
-          ValidateCommand.run(spark, RunInputs.reader(spark, input, warehouse, pub.work(), err),
-              scoreDate, extract, qc, pub.staging(), pub.work(), Ingest.STAGE_MIN_BYTES,
-              Previous.rows(output, scoreDate), err);
-      QualityReport report = v.report();
-      long read = report.extracts().values().stream().mapToLong(QualityReport.ExtractCounts::read).sum();
-      progress.done("validate", read, report.population(), t);
-      if (warehouse == null) {
-        recordInputs(m, v, report);
-      } else {
-        RunInputs.recordSources(m, warehouse, report);
-      }
-      recordExclusions(m, report);
-      if (!report.breaches().isEmpty()) {
-        keepQualityReport(pub, runId, err);
-        ValidateCommand.failOnBreach(report);
-      }
-      Publication.pause("validated");
-
-      t = Progress.start();
-      // Computed once and kept with its lineage cut (localCheckpoint): every later query (cohorts,
-      // scores/, summary) then plans against a small scan, not the whole ingest-to-scores plan,
-      // whose analysis and rendering dominated the fixed cost of each publish query.
-      scores =
-          Scores.compute(v.population(), v.validated().accepted(), scoreDate, rules)
-              .localCheckpoint(true);
-      long scored = scores.count();
-      progress.done("scores", report.population(), scored, t);
-
-      Dataset<Row> patients = v.validated().accepted().get(Extract.PATIENTS);
-      Dataset<Row> deaths = patients == null ? null : patients.select(col("nhs_number"), col("date_of_death"));
-      Map<String, String> practiceToPcn = new TreeMap<>();
-      for (Row r : v.validated().practicePcn().select("practice_code", "pcn_code").collectAsList()) {
-        practiceToPcn.put(r.getString(0), r.getString(1));
-      }
-      Optional<Pseudonymiser> planningKey = key;
-      if (!qc.nationalOptOutExcludedFromPlanning()) {
-        progress.warn("population.national_opt_out_planning_only=false: national opt-outs stay in scores/");
-      }
-      Publisher.Result res =
-          Publisher.publish(
-              new Publisher.Request(output, scoreDate, planningScores(scores, qc), deaths, cc,
-                  practiceToPcn, planningKey, QualityWriter.REPORT_FILES,
-                  presentation(rules, v, report, extract, scoreDate, contact),
-                  new Publisher.Events(v.validated().accepted().get(Extract.APC_SPELLS),
-                      v.validated().accepted().get(Extract.AE_ATTENDANCES), registerDays)),
-              pub,
-              progress);
-      out.printf(
-          Locale.ROOT,
-          "published %s: %d cohort rows (%d PCN files, %d ICC files), %d left since the previous run, scores %s, run %s%n",
-          res.publication(),
-          res.cohort().cohortRows(),
-          res.cohort().pcnFiles(),
-          res.cohort().iccFiles(),
-          res.cohort().leaverRows(),
-          res.scoresRows() == null ? "skipped (no key)" : res.scoresRows() + " rows",
-          runId);
-      out.flush();
-      if (warehouse != null && (publishJdbc || warehouse.publish())) {
-        long tw = Progress.start();
-        long rows = WarehousePublisher.publish(spark, warehouse, res.publication(), runId);
-        progress.done("publish_jdbc", rows, rows, tw);
-      }
+      NightlyRun.nightly(request, lock, new Progress(err, m), out, err);
       return ExitCode.OK;
-    } catch (RuntimeException e) {
-      pub.abandon();
-      throw e;
-    } finally {
-      if (scores != null) {
-        scores.unpersist();
-      }
-    }
-  }
-
-  /** Names, the last emergency admission and the sources, for the workbooks' title block. */
-  private static Presentation presentation(RuleSet rules, ValidateCommand.Result v, QualityReport report,
-      LocalDate extract, LocalDate asOf, String contact) {
-    Dataset<Row> spells = v.validated().accepted().get(Extract.APC_SPELLS);
-    List<String> sources = new java.util.ArrayList<>();
-    report.extracts().forEach((e, c) -> sources.add(e.fileName() + ": " + c.accepted() + " rows accepted"
-        + (c.latest() == null ? "" : ", latest record " + c.latest())));
-    return Presentation.of(rules, spells == null ? null : LastAdmission.emergency(spells, asOf), extract,
-        sources, contact);
-  }
-
-  /**
-   * The scores table as publish receives it. National opt-outs are kept in the table (cohorts
-   * are direct care) and dropped by the planning outputs; with the planning-only switch off, they
-   * are marked as not opted out so that scores/ keeps them.
-   */
-  private static Dataset<Row> planningScores(Dataset<Row> scores, QualityConfig qc) {
-    if (qc.nationalOptOutExcludedFromPlanning()) {
-      return scores;
-    }
-    return scores.withColumn("national_opt_out", org.apache.spark.sql.functions.lit(false));
-  }
-
-  private void recordInputs(Manifest m, ValidateCommand.Result v, QualityReport report) {
-    try {
-      Path props = input.resolve(Ingest.PROPERTIES_FILE);
-      if (Files.isRegularFile(props)) {
-        m.input(input.relativize(props).toString(), Manifest.sha256(props), Files.size(props), null);
-      }
-      for (Map.Entry<Extract, List<Path>> e : new TreeMap<>(v.validated().raw().files()).entrySet()) {
-        QualityReport.ExtractCounts c = report.extracts().get(e.getKey());
-        Map<String, Long> perFile = new TreeMap<>();
-        if (e.getValue().size() == 1 && c != null) {
-          perFile.put(e.getValue().get(0).toString(), c.read());
-        } else if (e.getValue().size() > 1) {
-          // Several part files: one extra pass over this extract to count rows per file.
-          for (Row r : v.validated().raw().raw().get(e.getKey())
-              .groupBy(Ingest.SOURCE_FILE).count().collectAsList()) {
-            perFile.put(r.getString(0), r.getLong(1));
-          }
-        }
-        for (Path f : e.getValue().stream().sorted().toList()) {
-          Long rows = lookup(perFile, f);
-          m.input(input.toAbsolutePath().normalize().relativize(f.toAbsolutePath().normalize()).toString(),
-              Manifest.sha256(f), Files.size(f), rows);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private Long lookup(Map<String, Long> perFile, Path f) {
-    for (Map.Entry<String, Long> e : perFile.entrySet()) {
-      String k = e.getKey();
-      if (k.equals(f.toString()) || k.endsWith("/" + f.getFileName()) || k.equals(f.toUri().toString())) {
-        return e.getValue();
-      }
-    }
-    return null;
-  }
-
-  private static void recordExclusions(Manifest m, QualityReport report) {
-    report.exclusions().forEach((k, n) -> m.exclusion("population." + k, n));
-    for (QualityReport.ExtractCounts c : report.extracts().values()) {
-      for (Map.Entry<Reason, Long> e : c.rejected().entrySet()) {
-        m.exclusion("rows." + e.getKey().name(), e.getValue());
-      }
-    }
-  }
-
-  /** On a quality breach nothing is published; the report is kept at OUTPUT/failed/RUNID/. */
-  private void keepQualityReport(Publication pub, String runId, PrintWriter err) {
-    try {
-      if (Files.isSymbolicLink(output.resolve("failed"))) {
-        err.println("strat: warning: " + output.resolve("failed")
-            + " is a symbolic link; the failed run's quality report is not kept");
-        return;
-      }
-      Path failed = output.resolve("failed").resolve(runId);
-      Files.createDirectories(failed);
-      Files.move(pub.staging().resolve("quality"), failed.resolve("quality"),
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      // Rejected raw rows: closed to other users like a publication.
-      Folders.restrict(failed.getParent());
-      err.println("strat: quality report of the failed run: " + failed.resolve("quality"));
-    } catch (IOException e) {
-      err.println("strat: warning: could not keep the quality report: " + e.getMessage());
     }
   }
 

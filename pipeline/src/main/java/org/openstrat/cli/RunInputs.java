@@ -3,27 +3,16 @@ package org.openstrat.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
-import org.apache.spark.sql.SparkSession;
 import org.openstrat.core.ExitCode;
 import org.openstrat.core.StratException;
-import org.openstrat.ingest.Extract;
-import org.openstrat.ingest.Ingest;
-import org.openstrat.ingest.JdbcIngest;
 import org.openstrat.ingest.JdbcSources;
-import org.openstrat.ingest.RawExtracts;
-import org.openstrat.publish.Manifest;
-import org.openstrat.quality.QualityReport;
 import org.openstrat.util.LogLines;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What {@code strat run} reads (a folder with {@code --input}, or a warehouse with {@code
- * --sources}) and how its stderr is written ({@code --log-format}): kept beside {@link RunCommand}
- * so the command itself still reads as the nightly job's story.
+ * The checks of a command's input options (one of {@code --input} and {@code --sources}) and how
+ * {@code strat run}'s stderr is written ({@code --log-format}); what the run then reads is {@link
+ * org.openstrat.pipeline.Extracts}.
  */
 final class RunInputs {
   /** Environment variable giving the log format when {@code --log-format} is not given. */
@@ -66,30 +55,5 @@ final class RunInputs {
       return null;
     }
     return JdbcSources.load(sources, System.getenv());
-  }
-
-  /** The manifest's {@code input} for a warehouse run: the file and the URL without credentials. */
-  static Map<String, Object> describe(JdbcSources w) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("sources", w.file().toAbsolutePath().normalize().toString());
-    m.put("url", w.safeUrl());
-    return m;
-  }
-
-  /** The reader of the run's extracts: the folder, or the warehouse staged under {@code work}. */
-  static Function<Set<Extract>, RawExtracts> reader(SparkSession spark, Path input,
-      JdbcSources warehouse, Path work, PrintWriter progress) {
-    if (warehouse == null) {
-      return required -> Ingest.read(spark, input, required);
-    }
-    return required -> JdbcIngest.read(spark, warehouse, required, work, progress);
-  }
-
-  /** Per extract read from the warehouse: its source and rows read, in place of file hashes. */
-  static void recordSources(Manifest m, JdbcSources w, QualityReport report) {
-    for (Extract e : new TreeMap<>(w.sources()).keySet()) {
-      QualityReport.ExtractCounts c = report.extracts().get(e);
-      m.source(w.describe(e), c == null ? 0 : c.read());
-    }
   }
 }

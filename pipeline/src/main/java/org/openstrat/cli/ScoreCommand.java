@@ -7,30 +7,32 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.openstrat.ingest.Extract;
-import org.openstrat.ingest.Ingest;
+import org.openstrat.ingest.JdbcSources;
+import org.openstrat.pipeline.Extracts;
+import org.openstrat.pipeline.NightlyRun;
+import org.openstrat.pipeline.Stages;
+import org.openstrat.publish.Manifest;
+import org.openstrat.publish.Progress;
 import org.openstrat.quality.PreviousRows;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.rules.RuleSet;
-import org.openstrat.scores.Scores;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strat score}: ingest, validate, population and the scores stage, then a summary of how
- * many patients fall in each eFI category, HFRS band and admission-risk band (counts only, never a
+ * {@code strat score}: the nightly run up to the scores ({@link NightlyRun#scores}), then a
+ * summary of how many patients fall in each eFI category, HFRS band and admission-risk band (counts only, never a
  * patient row). For checking the scores on an extract and for timing the stage (scripts/bench.d);
  * {@code strat run} publishes the scores.
  */
@@ -51,79 +53,62 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "DIR", description = "Extract folder.")
-  Path input;
+  @Mixin ExtractOptions extracts;
 
   @Option(names = "--output", required = true, paramLabel = "DIR",
       description = "Output folder; quality/ is written under it.")
   Path output;
 
-  @Option(names = "--as-of", paramLabel = "DATE",
-      description = "Scoring date, yyyy-MM-dd (default: the extract date).")
-  LocalDate asOf;
+  @Mixin ConfigOptions configOptions;
 
-  @Option(names = "--extract-date", paramLabel = "DATE",
-      description = "Overrides extract_date in INPUT/extract.properties.")
-  LocalDate extractDate;
-
-  @Option(names = "--rules", paramLabel = "DIR",
-      description = "Rules folder (default: the strat installation's rules/).")
-  Path rules;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Run configuration (quality.*, population.* keys); default: documented defaults.")
-  Path config;
+  @Mixin RulesOption rulesOption;
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    RuleSet ruleSet = rules == null ? RuleSet.load() : RuleSet.load(rules);
-    QualityConfig cfg = RunConfig.load(config).quality();
+    JdbcSources warehouse = extracts.warehouse(spec, false);
+    RuleSet ruleSet = rulesOption.load();
+    QualityConfig cfg = configOptions.load().quality();
+    Extracts source = extracts.resolve(warehouse);
     SparkSession spark = SparkSessions.getOrCreate("strat score");
     Path work = ValidateCommand.scratch(output);
-    try {
-      return score(spark, ruleSet, cfg, work, out, err);
+    try (Stages stages = new Stages(new Progress(err, new Manifest("score")))) {
+      NightlyRun run = new NightlyRun(spark, stages, err);
+      NightlyRun.Checked checked = run.validate(source, cfg, output, work, PreviousRows.NONE);
+      checked.failOnBreach();
+      // Validation is lazy: materialise the accepted extracts and the population first, so the
+      // scores line times the scores stage alone and not the re-validation of its inputs.
+      stages.run("accepted", () -> keepInputs(stages, checked), ScoreCommand::acceptedRows,
+          c -> c.population().count());
+      Dataset<Row> scores = run.scores(checked, ruleSet);
+      summarise(scores, source.asOf(), ruleSet, out);
+      return ExitCode.OK;
     } finally {
       Folders.deleteQuietly(work);
     }
   }
 
-  private Integer score(
-      SparkSession spark, RuleSet ruleSet, QualityConfig cfg, Path work, PrintWriter out,
-      PrintWriter err) {
-    ValidateCommand.Result r =
-        ValidateCommand.run(spark, input, asOf, extractDate, cfg, output, work,
-            Ingest.STAGE_MIN_BYTES, PreviousRows.NONE, err);
-    ValidateCommand.failOnBreach(r.report());
-    LocalDate scoreDate = r.validated().asOf();
+  /** The accepted extracts and the population, cached until the command is done. */
+  private static NightlyRun.Checked keepInputs(Stages stages, NightlyRun.Checked checked) {
+    checked.validated().accepted().values()
+        .forEach(d -> stages.keep(d.persist(StorageLevel.MEMORY_AND_DISK())));
+    stages.keep(checked.population().persist(StorageLevel.MEMORY_AND_DISK()));
+    return checked;
+  }
 
-    // Validation is lazy: materialise the accepted extracts and the population first, so the
-    // scores line times the scores stage alone and not the re-validation of its inputs.
-    long ta = System.nanoTime();
-    Map<Extract, Dataset<Row>> accepted = new EnumMap<>(Extract.class);
-    long acceptedRows = 0;
-    for (Map.Entry<Extract, Dataset<Row>> e : r.validated().accepted().entrySet()) {
-      Dataset<Row> d = e.getValue().persist(StorageLevel.MEMORY_AND_DISK());
-      acceptedRows += d.count();
-      accepted.put(e.getKey(), d);
+  private static long acceptedRows(NightlyRun.Checked checked) {
+    long rows = 0;
+    for (Dataset<Row> d : checked.validated().accepted().values()) {
+      rows += d.count();
     }
-    Dataset<Row> population = r.population().persist(StorageLevel.MEMORY_AND_DISK());
-    long rowsIn = population.count();
-    err.printf(Locale.ROOT, "stage accepted rows_in=%d rows_out=%d seconds=%.1f%n", acceptedRows,
-        rowsIn, (System.nanoTime() - ta) / 1e9);
-    err.flush();
+    return rows;
+  }
 
-    long t0 = System.nanoTime();
-    Dataset<Row> scores =
-        Scores.compute(population, accepted, scoreDate, ruleSet)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    long rowsOut = scores.count();
-    err.printf(Locale.ROOT, "stage scores rows_in=%d rows_out=%d seconds=%.1f%n", rowsIn, rowsOut,
-        (System.nanoTime() - t0) / 1e9);
-    err.flush();
-
-    out.printf(Locale.ROOT, "scored %d patients as of %s (rules %s)%n", rowsOut, scoreDate,
+  /** How many patients fall in each category and band: counts only, never a patient row. */
+  private static void summarise(Dataset<Row> scores, LocalDate asOf, RuleSet ruleSet,
+      PrintWriter out) {
+    out.printf(Locale.ROOT, "scored %d patients as of %s (rules %s)%n", scores.count(), asOf,
         ruleSet.hash().substring(0, Math.min(12, ruleSet.hash().length())));
     for (String column : List.of("efi_category", "hfrs_band", "admission_risk_band")) {
       StringBuilder line = new StringBuilder(column).append(':');
@@ -133,9 +118,5 @@ public final class ScoreCommand implements Callable<Integer> {
       out.println(line);
     }
     out.flush();
-    scores.unpersist();
-    population.unpersist();
-    accepted.values().forEach(Dataset::unpersist);
-    return ExitCode.OK;
   }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.core.ExitCode;
 import org.openstrat.cli.Strat;
-import org.openstrat.cli.ValidateCommand;
+import org.openstrat.pipeline.Extracts;
+import org.openstrat.pipeline.NightlyRun;
 import org.openstrat.config.Settings;
 import org.openstrat.ingest.Extract;
 import org.openstrat.testing.SparkTestBase;
@@ -53,8 +54,8 @@ class GeneratorLedgerTest extends SparkTestBase {
     }
 
     StringWriter progress = new StringWriter();
-    ValidateCommand.Result r =
-        ValidateCommand.run(spark(), in, null, null, QualityConfig.from(Settings.empty()),
+    NightlyRun.Checked r =
+        NightlyRun.check(spark(), Extracts.resolve(in, null, null, null), QualityConfig.from(Settings.empty()),
             tmp.resolve("out"), tmp.resolve("work"), variant.equals("csv-staged") ? 0 : Long.MAX_VALUE,
             PreviousRows.NONE, new PrintWriter(progress));
     // csv-staged: every extract converted to Parquet once, then validated from there.
