@@ -57,7 +57,8 @@ final class RegisterSheet {
 
   private static List<Column> columns() {
     List<Column> c = new ArrayList<>();
-    c.add(col("Event", PeopleColumn.Kind.TEXT, 16, r -> RegisterFiles.event(r.getAs(Register.EVENT)),
+    // 19 wide: "Emergency admission" is not cut off by the date beside it
+    c.add(col("Event", PeopleColumn.Kind.TEXT, 19, r -> RegisterFiles.event(r.getAs(Register.EVENT)),
         "Emergency admission (admitted in the window), Discharged (from an emergency admission before the"
             + " window) or A&E attendance."));
     c.add(field("Date", Register.EVENT_DATE, PeopleColumn.Kind.DATE, 11,
@@ -81,7 +82,7 @@ final class RegisterSheet {
         "The type of A&E department attended (ECDS)."));
     c.add(field("Diagnosis group", "diagnosis_group", PeopleColumn.Kind.TEXT, 24,
         "The chapter of ICD-10 that the primary diagnosis is in (never the code itself)."));
-    c.add(new Column(new PeopleColumn("Readmission within 30 days", "readmission_30d", PeopleColumn.Kind.TEXT, 11,
+    c.add(new Column(new PeopleColumn("Readmission within 30 days", "readmission_30d", PeopleColumn.Kind.TEXT, 13,
             "Yes (marked): admitted within 30 days of the discharge from an earlier hospital spell. Empty for an"
                 + " A&E attendance."),
         r -> flag(r.getAs("readmission_30d")), r -> Boolean.TRUE.equals(r.getAs("readmission_30d"))));
