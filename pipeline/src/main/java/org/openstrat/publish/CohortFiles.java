@@ -176,8 +176,13 @@ public final class CohortFiles {
 
   /** A probability as a percentage to 1 decimal, for files read by people. */
   static String percent(Row r, String c) {
-    Double d = r.getAs(c);
-    return d == null ? "" : ExcelCsv.number(Math.round(d * 1000) / 10.0);
+    Double d = percentValue(r.getAs(c));
+    return d == null ? "" : ExcelCsv.number(d);
+  }
+
+  /** A probability as a percentage to 1 decimal (null stays null): the CSV's and workbook's value. */
+  static Double percentValue(Double probability) {
+    return probability == null ? null : Math.round(probability * 1000) / 10.0;
   }
 
   static String round2(Row r, String c) {

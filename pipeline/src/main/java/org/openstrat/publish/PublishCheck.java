@@ -66,6 +66,60 @@ public final class PublishCheck {
   }
 
   /**
+   * The workbooks: as many as the writer reports (the manifest's {@code outputs.cohort_xlsx.files}),
+   * each named from a valid code, and, with a register, one for every PCN and ICC whose register
+   * CSV has a row: a list with admissions but nobody on a cohort list still gets its workbook.
+   *
+   * @param register whether the publication has an admission register
+   */
+  static void workbooks(Path root, int written, boolean register) throws IOException {
+    Path dir = root.resolve(Workbook.DIR);
+    java.util.Set<String> pcns = workbookCodes(dir, SafeNames.PCN);
+    java.util.Set<String> iccs = workbookCodes(dir.resolve("icc"), SafeNames.ICC);
+    same("workbooks on disk", pcns.size() + iccs.size(), "workbooks written", written);
+    if (register) {
+      Path csv = root.resolve(RegisterFiles.CSV);
+      hasWorkbook(csv, SafeNames.PCN, pcns);
+      hasWorkbook(csv.resolve("icc"), SafeNames.ICC, iccs);
+    }
+  }
+
+  /** The codes of the {@code CODE_AS_OF.xlsx} files in {@code dir}; anything else fails. */
+  private static java.util.Set<String> workbookCodes(Path dir, Pattern code) throws IOException {
+    java.util.Set<String> codes = new java.util.TreeSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, Files::isRegularFile)) {
+      for (Path f : ds) {
+        String name = f.getFileName().toString();
+        int cut = name.lastIndexOf('_');
+        if (!name.endsWith(".xlsx") || cut < 0 || !code.matcher(name.substring(0, cut)).matches()) {
+          throw StratException.publish("Publish check failed: unexpected " + Workbook.DIR + " file "
+              + SafeNames.printable(name));
+        }
+        codes.add(name.substring(0, cut));
+      }
+    }
+    return codes;
+  }
+
+  /** Every register CSV in {@code dir} with a row has its list's workbook. */
+  private static void hasWorkbook(Path dir, Pattern code, java.util.Set<String> books) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.csv")) {
+      for (Path f : ds) {
+        String name = f.getFileName().toString();
+        String group = name.substring(0, name.length() - 4);
+        boolean rows;
+        try (var lines = Files.lines(f, StandardCharsets.UTF_8)) {
+          rows = lines.skip(1).anyMatch(l -> !l.isEmpty());
+        }
+        if (code.matcher(group).matches() && rows && !books.contains(group)) {
+          throw StratException.publish("Publish check failed: " + SafeNames.printable(group)
+              + " has admission register rows but no workbook");
+        }
+      }
+    }
+  }
+
+  /**
    * Each practice's import list holds exactly the NHS numbers of the PCN-level cohort rows
    * registered with that practice (read back from the cohort Parquet), and the practice is in a
    * PCN on the as-of date: a practice never gets another practice's patient.

@@ -115,8 +115,10 @@ public final class Publisher {
         .persist(StorageLevel.MEMORY_AND_DISK());
     CohortFiles.Written w = CohortFiles.write(staging, detailed, leavers, r.asOf());
     progress.done("cohort", scoreRows, w.cohortRows(), t);
+    // Built once, before the workbooks (each list's workbook shows its register), written after.
+    Workbook.Admissions admissions = r.events() == null ? null : RegisterFiles.build(r, listed, cohort, prevDir);
     t = Progress.start();
-    int workbooks = Workbook.writeAll(staging, detailed, leavers, r.asOf(), r.presentation(), r.cohorts());
+    int workbooks = Workbook.writeAll(staging, detailed, leavers, admissions, r.asOf(), r.presentation(), r.cohorts());
     long[] imports = PracticeImport.write(staging, cohort);
     detailed.unpersist();
     m.output(Workbook.DIR, map("files", workbooks));
@@ -125,9 +127,9 @@ public final class Publisher {
     Publication.pause("cohort-written");
 
     RegisterFiles.Written register = null;
-    if (r.events() != null) {
+    if (admissions != null) {
       t = Progress.start();
-      register = RegisterFiles.publish(r, listed, cohort, prevDir, staging, m);
+      register = RegisterFiles.publish(r, admissions, listed, prevDir, staging, m);
       progress.done("register", scoreRows, register.rows(), t);
     }
 
@@ -182,6 +184,7 @@ public final class Publisher {
     if (register != null) {
       PublishCheck.verifyRegister(staging, register, r.practiceToPcn());
     }
+    PublishCheck.workbooks(staging, workbooks, register != null);
     progress.done("publish_check", w.cohortRows(), w.cohortRows(), t);
     cohort.unpersist();
     if (leavers != null) {

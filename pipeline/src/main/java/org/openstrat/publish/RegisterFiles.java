@@ -52,13 +52,17 @@ final class RegisterFiles {
   /** Counts written. */
   record Written(long rows, long pcnRows, long iccRows, int pcnFiles, int iccFiles) {}
 
+  /** Each list's CSV rows are in this order; the workbook's register sheet follows it too. */
+  static final String[] CSV_ORDER = {Register.GROUP, Register.EVENT_DATE, "nhs_number", Register.EVENT, Register.EVENT_ID};
+
   /**
    * Builds the register for the window (the day after the previous publication, else the last
-   * {@code register.window_days} days, to the as-of date), writes it into {@code staging} and
-   * records it in the manifest. National opt-outs stay (direct care, as in the cohorts).
+   * {@code register.window_days} days, to the as-of date), persisted: the workbooks read it, then
+   * {@link #publish} writes it and lets it go. National opt-outs stay (direct care, as in the
+   * cohorts).
    */
-  static Written publish(Publisher.Request r, Dataset<Row> scores, Dataset<Row> cohort,
-      Optional<Path> previous, Path staging, Manifest m) throws IOException {
+  static Workbook.Admissions build(Publisher.Request r, Dataset<Row> scores, Dataset<Row> cohort,
+      Optional<Path> previous) {
     LocalDate from =
         previous.map(p -> LocalDate.parse(p.getFileName().toString()).plusDays(1))
             .orElse(r.asOf().minusDays(r.events().windowDays() - 1L));
@@ -67,7 +71,19 @@ final class RegisterFiles {
     if (register == null) {
       register = scores.sparkSession().createDataFrame(List.of(), emptySchema());
     }
-    register = register.withColumn("window_start", lit(java.sql.Date.valueOf(from))).persist(StorageLevel.MEMORY_AND_DISK());
+    return new Workbook.Admissions(
+        register.withColumn("window_start", lit(java.sql.Date.valueOf(from))).persist(StorageLevel.MEMORY_AND_DISK()),
+        from);
+  }
+
+  /**
+   * Writes the register {@link #build} made into {@code staging}, records it in the manifest, and
+   * unpersists it.
+   */
+  static Written publish(Publisher.Request r, Workbook.Admissions built, Dataset<Row> scores,
+      Optional<Path> previous, Path staging, Manifest m) throws IOException {
+    Dataset<Row> register = built.rows();
+    LocalDate from = built.from();
     Set<String> pcns = new TreeSet<>();
     Set<String> iccs = new TreeSet<>();
     // One row per PCN and ICC pair: a few dozen.
@@ -117,9 +133,7 @@ final class RegisterFiles {
       throws IOException {
     return GroupedFiles.csvByGroup(dir, GroupedFiles.where(register, Register.LEVEL, level.key()),
         Register.GROUP, level == CohortLevel.PCN ? SafeNames.PCN : SafeNames.ICC,
-        level == CohortLevel.PCN ? "PCN" : "ICC", LAYOUT,
-        new String[] {Register.GROUP, Register.EVENT_DATE, "nhs_number", Register.EVENT, Register.EVENT_ID},
-        every);
+        level == CohortLevel.PCN ? "PCN" : "ICC", LAYOUT, CSV_ORDER, every);
   }
 
   static final GroupedFiles.Csv LAYOUT = layout();

@@ -37,7 +37,8 @@ import org.openstrat.rules.Band;
 
 /**
  * One list's workbook for the people who act on it (a PCN's, or an ICC's): an "About this list"
- * sheet (the title block), one sheet per cohort, "Left the list" and "Read me". Cohort sheets have
+ * sheet (the title block), one sheet per cohort, the "Admission register" when the run has one
+ * ({@link RegisterSheet}), "Left the list" and "Read me". Cohort sheets have
  * a short title, a frozen header row with an autofilter, set column widths, dates as dates, and
  * print on A4 landscape one page wide with the header row repeated on every page.
  *
@@ -121,83 +122,149 @@ public final class Workbook {
   public static final String DIR = "cohort_xlsx";
 
   /**
+   * A run's admission register for the workbooks: its rows ({@link org.openstrat.cohort.Register}'s
+   * columns, both levels) and the first day of its window (the last is the as-of date).
+   */
+  public record Admissions(org.apache.spark.sql.Dataset<Row> rows, LocalDate from) {}
+
+  /**
    * Writes {@code cohort_xlsx/U#####_AS_OF.xlsx} per PCN and {@code cohort_xlsx/icc/ICC_AS_OF.xlsx}
-   * per ICC, one list at a time, in two Spark jobs: the leavers (a few rows per list) gathered
-   * once, then every level's cohort rows in one sorted pass (a list is small; never a collect of
-   * all). A list whose patients all left since the previous publication, so with no cohort rows
-   * now, still gets its workbook: empty cohort sheets and its "Left the list" sheet.
+   * per ICC, one list at a time: the leavers (a few rows per list) gathered once, then every
+   * level's cohort rows and register rows in two sorted passes read side by side (a list is small;
+   * never a collect of all). A list gets its workbook if it has cohort rows, leavers or register
+   * rows: one whose patients all left since the previous publication still gets empty cohort
+   * sheets and its "Left the list", and one with admissions but nobody on a list (e.g. a PCN when
+   * every cohort is ICC-level) still gets its "Admission register". A list with none of the three
+   * gets no workbook (its register CSV, header only, says nothing happened).
    *
    * @param cohort cohort rows with {@link CohortDetail}'s columns
    * @param leavers leaver rows (null: no previous publication)
+   * @param register the admission register (null: the run has none, and no workbook gets the sheet)
    * @return workbooks written
    */
   public static int writeAll(Path root, org.apache.spark.sql.Dataset<Row> cohort,
-      org.apache.spark.sql.Dataset<Row> leavers, LocalDate asOf, Presentation p, CohortConfig config)
-      throws IOException {
+      org.apache.spark.sql.Dataset<Row> leavers, Admissions register, LocalDate asOf, Presentation p,
+      CohortConfig config) throws IOException {
     Files.createDirectories(root.resolve(DIR).resolve("icc")); // there even with no list at all
-    String[] listKey = {CohortColumns.LEVEL, CohortColumns.GROUP, CohortColumns.COHORT};
-    // level -> group -> leaver rows, in (cohort, previous rank) order
-    Map<String, Map<String, List<Row>>> left = new java.util.TreeMap<>();
+    // (level, group) -> leaver rows, in (cohort, previous rank) order
+    java.util.TreeMap<ListKey, List<Row>> left = new java.util.TreeMap<>();
     if (leavers != null) {
-      java.util.Iterator<Row> it = leavers.coalesce(1)
+      ListRows gone = new ListRows(leavers.coalesce(1)
           .sortWithinPartitions(CohortColumns.LEVEL, CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.PREVIOUS_RANK)
-          .toLocalIterator();
-      while (it.hasNext()) {
-        Row r = it.next();
-        left.computeIfAbsent(r.getAs(CohortColumns.LEVEL), k -> new java.util.TreeMap<>())
-            .computeIfAbsent(r.getAs(CohortColumns.GROUP), k -> new ArrayList<>()).add(r);
+          .toLocalIterator(), CohortColumns.LEVEL, CohortColumns.GROUP);
+      for (ListKey k = gone.key(); k != null; k = gone.key()) {
+        left.put(k, gone.take(k));
       }
     }
-    java.util.Iterator<Row> it = cohort.coalesce(1)
-        .sortWithinPartitions(listKey[0], listKey[1], listKey[2], CohortColumns.RANK)
-        .toLocalIterator();
+    ListRows books = new ListRows(cohort.coalesce(1)
+        .sortWithinPartitions(CohortColumns.LEVEL, CohortColumns.GROUP, CohortColumns.COHORT, CohortColumns.RANK)
+        .toLocalIterator(), CohortColumns.LEVEL, CohortColumns.GROUP);
+    ListRows events = register == null ? ListRows.NONE
+        : new ListRows(RegisterSheet.sorted(register.rows()).toLocalIterator(),
+            org.openstrat.cohort.Register.LEVEL, org.openstrat.cohort.Register.GROUP);
     int n = 0;
-    List<Row> group = new ArrayList<>();
-    while (true) {
-      Row r = it.hasNext() ? it.next() : null;
-      if (!group.isEmpty() && (r == null || !sameList(group.get(0), r))) {
-        Row first = group.get(0);
-        String level = first.getAs(CohortColumns.LEVEL);
-        String code = first.getAs(CohortColumns.GROUP);
-        String name = level.equals(org.openstrat.cohort.CohortLevel.PCN.key()) ? first.getAs("pcn_name") : first.getAs("icc_name");
-        List<Row> gone = left.getOrDefault(level, Map.of()).getOrDefault(code, List.of());
-        writeList(root, level, code, name, asOf, p, config, group, gone);
-        left.getOrDefault(level, new java.util.TreeMap<>()).remove(code);
-        n++;
-        group = new ArrayList<>();
-      }
-      if (r == null) {
-        break;
-      }
-      group.add(r);
-    }
-    for (var byLevel : left.entrySet()) {
-      for (var g : byLevel.getValue().entrySet()) {
-        writeList(root, byLevel.getKey(), g.getKey(), null, asOf, p, config, List.of(), g.getValue());
-        n++;
-      }
+    for (ListKey k = first(books.key(), events.key(), left); k != null; k = first(books.key(), events.key(), left)) {
+      List<Row> rows = books.take(k);
+      List<Row> happened = events.take(k);
+      List<Row> gone = left.getOrDefault(k, List.of());
+      left.remove(k);
+      String name = name(k.level(), rows.isEmpty() ? happened : rows);
+      writeList(root, k, name, asOf, p, config, rows, gone,
+          register == null ? null : new RegisterSheet.Events(register.from(), asOf, happened));
+      n++;
     }
     return n;
   }
 
-  private static boolean sameList(Row a, Row b) {
-    return a.getAs(CohortColumns.LEVEL).equals(b.getAs(CohortColumns.LEVEL))
-        && a.getAs(CohortColumns.GROUP).equals(b.getAs(CohortColumns.GROUP));
+  /** A list: its level ({@code pcn} or {@code icc}) and its PCN or ICC code. */
+  record ListKey(String level, String code) implements Comparable<ListKey> {
+    @Override
+    public int compareTo(ListKey o) {
+      // The codes are ASCII (SafeNames), so this is the order Spark sorted them in.
+      int c = level.compareTo(o.level);
+      return c != 0 ? c : code.compareTo(o.code);
+    }
+  }
+
+  /** The smallest of the next lists of each source; null when all are done. */
+  private static ListKey first(ListKey a, ListKey b, java.util.TreeMap<ListKey, List<Row>> left) {
+    ListKey k = left.isEmpty() ? null : left.firstKey();
+    for (ListKey x : new ListKey[] {a, b}) {
+      if (x != null && (k == null || x.compareTo(k) < 0)) {
+        k = x;
+      }
+    }
+    return k;
+  }
+
+  /** The list's name from its first row (cohort and register rows carry it); null: none. */
+  private static String name(String level, List<Row> rows) {
+    if (rows.isEmpty()) {
+      return null;
+    }
+    return rows.get(0).getAs(level.equals(org.openstrat.cohort.CohortLevel.PCN.key()) ? "pcn_name" : "icc_name");
+  }
+
+  /**
+   * Rows sorted by list, taken one list at a time: lets the cohort and register passes be read
+   * side by side, each list's rows in memory only while its workbook is written.
+   */
+  private static final class ListRows {
+    static final ListRows NONE = new ListRows(java.util.Collections.emptyIterator(), null, null);
+    private final java.util.Iterator<Row> it;
+    private final String level;
+    private final String group;
+    private Row next;
+
+    ListRows(java.util.Iterator<Row> it, String level, String group) {
+      this.it = it;
+      this.level = level;
+      this.group = group;
+      this.next = it.hasNext() ? it.next() : null;
+    }
+
+    /** The next list; null when there are no more rows. */
+    ListKey key() {
+      return next == null ? null : new ListKey(next.getAs(level), next.getAs(group));
+    }
+
+    /** That list's rows, if it is the next one; otherwise none. */
+    List<Row> take(ListKey k) {
+      List<Row> out = new ArrayList<>();
+      while (next != null && k.equals(key())) {
+        out.add(next);
+        next = it.hasNext() ? it.next() : null;
+      }
+      return out;
+    }
   }
 
   /** One list's workbook; {@code name} null: the list is named by its code. */
-  private static void writeList(Path root, String level, String code, String name, LocalDate asOf,
-      Presentation p, CohortConfig config, List<Row> rows, List<Row> leavers) throws IOException {
+  private static void writeList(Path root, ListKey k, String name, LocalDate asOf, Presentation p,
+      CohortConfig config, List<Row> rows, List<Row> leavers, RegisterSheet.Events events) throws IOException {
+    String level = k.level();
+    String code = k.code();
     boolean pcn = level.equals(org.openstrat.cohort.CohortLevel.PCN.key());
     Path dir = pcn ? root.resolve(DIR) : root.resolve(DIR).resolve("icc");
     Files.createDirectories(dir);
     Path file = SafeNames.child(dir, pcn ? SafeNames.PCN : SafeNames.ICC, pcn ? "PCN" : "ICC", code,
         "_" + asOf + ".xlsx");
-    write(file, new Title(level, code, name == null ? code : name, asOf, p, config.definitions()), rows, leavers);
+    write(file, new Title(level, code, name == null ? code : name, asOf, p, config.definitions()), rows, leavers,
+        events);
   }
 
-  /** Writes the workbook to {@code file} (which must not exist). */
+  /** Writes the workbook, without an admission register, to {@code file} (which must not exist). */
   public static void write(Path file, Title t, List<Row> rows, List<Row> leavers) throws IOException {
+    write(file, t, rows, leavers, null);
+  }
+
+  /**
+   * Writes the workbook to {@code file} (which must not exist).
+   *
+   * @param events this list's register rows, in the register CSV's order (null: no register sheet)
+   */
+  static void write(Path file, Title t, List<Row> rows, List<Row> leavers, RegisterSheet.Events events)
+      throws IOException {
     ByteArrayOutputStream raw = new ByteArrayOutputStream();
     try (XSSFWorkbook wb = new XSSFWorkbook()) {
       Styles s = new Styles(wb);
@@ -205,14 +272,18 @@ public final class Workbook {
       for (Row r : rows) {
         byCohort.computeIfAbsent(r.getAs(CohortColumns.COHORT), k -> new ArrayList<>()).add(r);
       }
-      about(wb.createSheet(ABOUT), s, t, byCohort);
+      about(wb.createSheet(ABOUT), s, t, byCohort, events);
       for (CohortDefinition d : t.cohorts()) {
         if (d.levels().stream().anyMatch(l -> l.key().equals(t.level()))) {
           cohortSheet(wb, s, t, d, byCohort.getOrDefault(d.name(), List.of()));
         }
       }
+      if (events != null) {
+        // After the cohorts (the same kind of list, acted on the same way), before the reference sheets.
+        RegisterSheet.write(wb, s, t, events);
+      }
       leftSheet(wb.createSheet(LEFT), s, leavers);
-      readMe(wb.createSheet(READ_ME), s, t);
+      readMe(wb.createSheet(READ_ME), s, t, events != null);
       var props = wb.getProperties().getCoreProperties();
       Date when = Date.from(t.asOf().atStartOfDay().toInstant(ZoneOffset.UTC));
       props.setCreated(Optional.of(when));
@@ -226,7 +297,8 @@ public final class Workbook {
     }
   }
 
-  private static void about(Sheet sh, Styles s, Title t, Map<String, List<Row>> byCohort) {
+  private static void about(Sheet sh, Styles s, Title t, Map<String, List<Row>> byCohort,
+      RegisterSheet.Events events) {
     sh.setColumnWidth(0, 24 * 256);
     sh.setColumnWidth(1, 100 * 256);
     int r = 0;
@@ -240,6 +312,9 @@ public final class Workbook {
         int n = byCohort.getOrDefault(d.name(), List.of()).size();
         r = pair(sh, r, s, "Cohort " + d.name(), words(d) + " " + n + " patient" + (n == 1 ? "" : "s") + " in this list.");
       }
+    }
+    if (events != null) {
+      r = pair(sh, r, s, RegisterSheet.NAME, RegisterSheet.about(events));
     }
     r = pair(sh, r, s, "Data sources", t.p().extractDate() == null
         ? "extract date not given" : "extracts dated " + t.p().extractDate());
@@ -275,18 +350,7 @@ public final class Workbook {
     cell(sh, 0, 0, t.name() + " (" + t.code() + "): " + d.name() + ", " + rows.size() + " patients, as of " + t.asOf(), s.title);
     cell(sh, 1, 0, words(d) + " Not known = no record in that source (not the same as No).", s.plain);
     cell(sh, 2, 0, "Confidential: identifies patients. For their direct care only.", s.plain);
-    org.apache.poi.ss.usermodel.Row h = sh.createRow(HEADER_ROW);
-    for (int c = 0; c < COLUMNS.size(); c++) {
-      Cell cell = h.createCell(c);
-      cell.setCellValue(COLUMNS.get(c).header());
-      cell.setCellStyle(s.header);
-      sh.setColumnWidth(c, COLUMNS.get(c).width() * 256);
-    }
-    int headerLines = 1;
-    for (PeopleColumn c : COLUMNS) {
-      headerLines = Math.max(headerLines, headerLines(c));
-    }
-    h.setHeightInPoints(headerLines * LINE_POINTS + 4); // as tall as the longest wrapped header
+    headerRow(sh, s, COLUMNS);
     int r = HEADER_ROW + 1;
     for (Row row : rows) {
       org.apache.poi.ss.usermodel.Row x = sh.createRow(r++);
@@ -297,10 +361,34 @@ public final class Workbook {
       // Excel and LibreOffice keep a stored height, so a wrapped cell needs its row made tall here.
       x.setHeightInPoints(lines * LINE_POINTS + 2);
     }
+    listSetup(sh, t, d.name(), r - 1, COLUMNS.size());
+  }
+
+  /** The header row of a list sheet: set widths, wrapped bold headers, as tall as the longest. */
+  static void headerRow(Sheet sh, Styles s, List<PeopleColumn> columns) {
+    org.apache.poi.ss.usermodel.Row h = sh.createRow(HEADER_ROW);
+    for (int c = 0; c < columns.size(); c++) {
+      Cell cell = h.createCell(c);
+      cell.setCellValue(columns.get(c).header());
+      cell.setCellStyle(s.header);
+      sh.setColumnWidth(c, columns.get(c).width() * 256);
+    }
+    int headerLines = 1;
+    for (PeopleColumn c : columns) {
+      headerLines = Math.max(headerLines, headerLines(c));
+    }
+    h.setHeightInPoints(headerLines * LINE_POINTS + 4); // as tall as the longest wrapped header
+  }
+
+  /**
+   * What makes a list sheet usable on screen and on paper: the header row frozen and repeated on
+   * every printed page, an autofilter over the rows (to {@code lastRow}), A4 landscape.
+   */
+  static void listSetup(Sheet sh, Title t, String what, int lastRow, int columns) {
     sh.createFreezePane(0, HEADER_ROW + 1);
-    sh.setAutoFilter(new CellRangeAddress(HEADER_ROW, Math.max(HEADER_ROW, r - 1), 0, COLUMNS.size() - 1));
+    sh.setAutoFilter(new CellRangeAddress(HEADER_ROW, Math.max(HEADER_ROW, lastRow), 0, columns - 1));
     sh.setRepeatingRows(new CellRangeAddress(HEADER_ROW, HEADER_ROW, -1, -1));
-    landscape(sh, t, d.name());
+    landscape(sh, t, what);
   }
 
   /**
@@ -312,11 +400,18 @@ public final class Workbook {
   static final short FONT_POINTS = 10;
 
   /** Height of one line of 10-point Arial, in points (Excel's own row height for it). */
-  private static final float LINE_POINTS = 12.75f;
+  static final float LINE_POINTS = 12.75f;
 
   /** Sets the cell; returns the lines it takes at its column's width (wrapped text). */
   private static int value(Cell cell, PeopleColumn col, Row row, Styles s) {
-    Object v = row.getAs(col.field());
+    return show(cell, col, row.getAs(col.field()), s);
+  }
+
+  /**
+   * Sets the cell to {@code v} as its column shows it; returns the lines it takes at the column's
+   * width. A date column may hold a few words instead (e.g. "Still in hospital"), wrapped.
+   */
+  static int show(Cell cell, PeopleColumn col, Object v, Styles s) {
     switch (col.kind()) {
       case INTEGER, DECIMAL -> {
         if (v != null) {
@@ -330,6 +425,10 @@ public final class Workbook {
           cell.setCellValue(d.toLocalDate());
         } else if (v instanceof LocalDate d) {
           cell.setCellValue(d);
+        } else if (v instanceof String words) {
+          cell.setCellValue(words);
+          cell.setCellStyle(s.wrap);
+          return lines(words, col.width() * BODY_CHARS_PER_UNIT);
         }
         cell.setCellStyle(s.date);
       }
@@ -351,7 +450,7 @@ public final class Workbook {
   }
 
   /** Text columns at least this wide wrap. */
-  private static final int WRAP_WIDTH = 20;
+  static final int WRAP_WIDTH = 20;
 
   /**
    * Characters of 10-point Arial text per unit of column width (the width of a "0"): ordinary
@@ -423,7 +522,7 @@ public final class Workbook {
     portrait(sh);
   }
 
-  private static void readMe(Sheet sh, Styles s, Title t) {
+  private static void readMe(Sheet sh, Styles s, Title t, boolean register) {
     sh.setColumnWidth(0, 34 * 256);
     sh.setColumnWidth(1, 110 * 256);
     int r = 0;
@@ -434,6 +533,10 @@ public final class Workbook {
       r = pair(sh, r, s, c.header(), c.meaning());
     }
     r++;
+    if (register) {
+      r = RegisterSheet.readMe(sh, s, r);
+      r++;
+    }
     cell(sh, r++, 0, "How the scores are worked out", s.bold);
     r = pair(sh, r, s, "Emergency admission risk",
         "A logistic model (rules/admission-risk/model.csv) over age, sex, frailty, conditions, medicines, past hospital use,"
@@ -459,7 +562,7 @@ public final class Workbook {
     return ExcelCsv.number(Math.round(p * 1000) / 10.0) + "%";
   }
 
-  private static int pair(Sheet sh, int r, Styles s, String k, String v) {
+  static int pair(Sheet sh, int r, Styles s, String k, String v) {
     cell(sh, r, 0, k, s.bold);
     cell(sh, r, 1, v, s.wrap);
     int chars = sh.getColumnWidth(1) / 256;
@@ -467,14 +570,14 @@ public final class Workbook {
     return r + 1;
   }
 
-  private static void cell(Sheet sh, int r, int c, String v, CellStyle st) {
+  static void cell(Sheet sh, int r, int c, String v, CellStyle st) {
     org.apache.poi.ss.usermodel.Row row = sh.getRow(r) == null ? sh.createRow(r) : sh.getRow(r);
     Cell cell = row.createCell(c);
     cell.setCellValue(v);
     cell.setCellStyle(st);
   }
 
-  private static void landscape(Sheet sh, Title t, String what) {
+  static void landscape(Sheet sh, Title t, String what) {
     PrintSetup ps = sh.getPrintSetup();
     ps.setPaperSize(PrintSetup.A4_PAPERSIZE);
     ps.setLandscape(true);
@@ -514,7 +617,7 @@ public final class Workbook {
   }
 
   /** The cell styles, made once per workbook. */
-  private static final class Styles {
+  static final class Styles {
     final CellStyle title;
     final CellStyle bold;
     final CellStyle plain;

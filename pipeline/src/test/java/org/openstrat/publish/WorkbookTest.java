@@ -47,11 +47,17 @@ class WorkbookTest {
   /** A cohort row with the detail columns; only the fields the workbook shows. */
   static Row row(int rank, String status, Integer previousRank, Double change, String nhs, Boolean livesAlone,
       String conditions) {
+    return row("pcn", "U00001", rank, status, previousRank, change, nhs, livesAlone, conditions);
+  }
+
+  /** A cohort row of list {@code level}/{@code group}. */
+  static Row row(String level, String group, int rank, String status, Integer previousRank, Double change, String nhs,
+      Boolean livesAlone, String conditions) {
     StructType schema = new StructType();
     List<Object> v = new ArrayList<>();
     add(schema = schema.add("cohort", DataTypes.StringType), v, "top5_admission_risk");
-    add(schema = schema.add("cohort_level", DataTypes.StringType), v, "pcn");
-    add(schema = schema.add("cohort_group", DataTypes.StringType), v, "U00001");
+    add(schema = schema.add("cohort_level", DataTypes.StringType), v, level);
+    add(schema = schema.add("cohort_group", DataTypes.StringType), v, group);
     add(schema = schema.add("rank", DataTypes.IntegerType), v, rank);
     add(schema = schema.add("status", DataTypes.StringType), v, status);
     add(schema = schema.add("previous_rank", DataTypes.IntegerType), v, previousRank);
@@ -77,7 +83,82 @@ class WorkbookTest {
     add(schema = schema.add("homeless_or_temporary", DataTypes.BooleanType), v, livesAlone == null ? null : false);
     add(schema = schema.add(CohortDetail.FACTORS, DataTypes.StringType), v, "Age 80 or over; Severe frailty");
     add(schema = schema.add("pcn_name", DataTypes.StringType), v, "Riverside PCN");
+    add(schema = schema.add("icc_name", DataTypes.StringType), v, "North ICC");
     return new GenericRowWithSchema(v.toArray(), schema);
+  }
+
+  static final LocalDate FROM = LocalDate.of(2026, 3, 1);
+  static final StructType REGISTER = registerSchema();
+
+  private static StructType registerSchema() {
+    StructType t = new StructType();
+    for (String c : org.openstrat.cohort.Register.ROW) {
+      t = t.add(c, switch (c) {
+        case "date_of_birth", "event_date", "admission_date", "discharge_date" -> DataTypes.DateType;
+        case "age", "length_of_stay_days" -> DataTypes.IntegerType;
+        case "in_hospital", "readmission_30d", "on_cohort_list" -> DataTypes.BooleanType;
+        case "admission_risk", "efi" -> DataTypes.DoubleType;
+        default -> DataTypes.StringType;
+      });
+    }
+    return t.add("window_start", DataTypes.DateType);
+  }
+
+  /**
+   * A register row of list {@code level}/{@code group} (docs/register-record.avsc): a spell when
+   * {@code event} is not ae_attendance ({@code discharged} null: still in hospital).
+   */
+  static Row event(String level, String group, String pcn, String nhs, String event, String date, String id,
+      String admitted, String discharged, Boolean readmission) {
+    boolean spell = !event.equals("ae_attendance");
+    java.util.Map<String, Object> v = new java.util.HashMap<>();
+    v.put("register_level", level);
+    v.put("register_group", group);
+    v.put("nhs_number", nhs);
+    v.put("date_of_birth", Date.valueOf("1938-02-03"));
+    v.put("age", 88);
+    v.put("sex", "M");
+    v.put("practice_code", pcn.equals("U00001") ? "A00001" : "B00001");
+    v.put("practice_name", pcn.equals("U00001") ? "Riverside Surgery" : "Hill Surgery");
+    v.put("pcn_code", pcn);
+    v.put("pcn_name", pcn.equals("U00001") ? "Riverside PCN" : "Hill PCN");
+    v.put("icc_code", "ICC01");
+    v.put("icc_name", "North ICC");
+    v.put("event", event);
+    v.put("event_date", Date.valueOf(date));
+    v.put("event_id", id);
+    v.put("provider_code", spell ? "RXX" : null);
+    v.put("admission_date", admitted == null ? null : Date.valueOf(admitted));
+    v.put("discharge_date", discharged == null ? null : Date.valueOf(discharged));
+    v.put("in_hospital", spell ? discharged == null : null);
+    v.put("length_of_stay_days", spell ? 4 : null);
+    v.put("admission_method", spell ? "21" : null);
+    v.put("department_type", spell ? null : "01");
+    v.put("diagnosis_group", spell ? "Diseases of the respiratory system" : null);
+    v.put("readmission_30d", readmission);
+    v.put("on_cohort_list", nhs.equals("9434765870"));
+    v.put("cohorts", nhs.equals("9434765870") ? "top5_admission_risk" : null);
+    v.put("admission_risk", 0.6134);
+    v.put("admission_risk_band", "very high");
+    v.put("efi", 0.39);
+    v.put("efi_category", "severe");
+    v.put("window_start", Date.valueOf(FROM));
+    Object[] values = new Object[REGISTER.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = v.get(REGISTER.fields()[i].name());
+    }
+    return new GenericRowWithSchema(values, REGISTER);
+  }
+
+  /**
+   * U00001's register in its CSV's order (date, NHS number): a discharge, an A&E attendance, and a
+   * readmission still in hospital.
+   */
+  static List<Row> events() {
+    return List.of(
+        event("pcn", "U00001", "U00001", "9434765870", "discharge", "2026-03-05", "S1", "2026-02-25", "2026-03-05", false),
+        event("pcn", "U00001", "U00001", "9434765889", "ae_attendance", "2026-03-12", "A7", null, null, null),
+        event("pcn", "U00001", "U00001", "9434765870", "emergency_admission", "2026-03-20", "S2", "2026-03-20", null, true));
   }
 
   private static void add(StructType ignored, List<Object> v, Object value) {
@@ -155,6 +236,189 @@ class WorkbookTest {
     }
   }
 
+  private Path writeWithRegister(String name, List<Row> events) throws Exception {
+    Path f = tmp.resolve(name);
+    Workbook.write(f, new Workbook.Title("pcn", "U00001", "Riverside PCN", AS_OF, presentation(), List.of(TOP5)),
+        List.of(row(1, "continuing", 3, 12.4, "9434765870", true, "Asthma; Heart failure")), List.of(leaver()),
+        new RegisterSheet.Events(FROM, AS_OF, events));
+    return f;
+  }
+
+  @Test
+  void theAdmissionRegisterIsASheetLikeTheCohorts() throws Exception {
+    try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(writeWithRegister("r.xlsx", events())))) {
+      assertThat(List.of(wb.getSheetName(1), wb.getSheetName(2), wb.getSheetName(3)))
+          .containsExactly("top5_admission_risk", RegisterSheet.NAME, Workbook.LEFT);
+      XSSFSheet sh = wb.getSheet(RegisterSheet.NAME);
+      assertThat(text(sh)).startsWith(
+          "Riverside PCN (U00001): admission register, 3 events (2 patients), 2026-03-01 to 2026-03-31");
+      int h = Workbook.HEADER_ROW;
+      assertThat(sh.getPaneInformation().getHorizontalSplitPosition()).isEqualTo((short) (h + 1));
+      assertThat(sh.getCTWorksheet().getAutoFilter().getRef())
+          .isEqualTo("A4:" + col(RegisterSheet.COLUMNS.size()) + "7");
+      assertThat(sh.getRepeatingRows()).isEqualTo(new CellRangeAddress(h, h, -1, -1));
+      assertThat(sh.getPrintSetup().getLandscape()).isTrue();
+      assertThat(sh.getPrintSetup().getFitWidth()).isEqualTo((short) 1);
+      for (int c = 0; c < RegisterSheet.COLUMNS.size(); c++) {
+        assertThat(sh.getColumnWidth(c)).isEqualTo(RegisterSheet.COLUMNS.get(c).shown().width() * 256);
+      }
+      assertThat(registerRows(sh)).containsExactly(
+          "2026-03-05 9434765870 S1", "2026-03-12 9434765889 A7", "2026-03-20 9434765870 S2");
+
+      XSSFRow discharge = sh.getRow(h + 1);
+      XSSFRow ae = sh.getRow(h + 2);
+      XSSFRow admission = sh.getRow(h + 3);
+      assertThat(cell(sh, discharge, "Event")).isEqualTo("Discharged");
+      var date = discharge.getCell(index(sh, "Discharge date"));
+      assertThat(DateUtil.isCellDateFormatted(date)).isTrue();
+      assertThat(date.getLocalDateTimeCellValue().toLocalDate()).isEqualTo(LocalDate.of(2026, 3, 5));
+      assertThat(discharge.getCell(index(sh, "Date of birth")).getLocalDateTimeCellValue().toLocalDate())
+          .isEqualTo(LocalDate.of(1938, 2, 3));
+      assertThat(cell(sh, discharge, "Readmission within 30 days")).isEqualTo("No");
+      // still in hospital: said in the discharge date's place
+      assertThat(cell(sh, admission, "Discharge date")).isEqualTo(RegisterSheet.STILL_IN);
+      assertThat(cell(sh, admission, "Event")).isEqualTo("Emergency admission");
+      assertThat(cell(sh, admission, "How admitted")).isEqualTo("Emergency: via A&E");
+      // a readmission is marked: Yes, bold on a fill
+      var readmission = admission.getCell(index(sh, "Readmission within 30 days"));
+      assertThat(readmission.getStringCellValue()).isEqualTo("Yes");
+      assertThat(wb.getFontAt(readmission.getCellStyle().getFontIndex()).getBold()).isTrue();
+      assertThat(readmission.getCellStyle().getFillPattern())
+          .isEqualTo(org.apache.poi.ss.usermodel.FillPatternType.SOLID_FOREGROUND);
+      assertThat(discharge.getCell(index(sh, "Readmission within 30 days")).getCellStyle().getFillPattern())
+          .isEqualTo(org.apache.poi.ss.usermodel.FillPatternType.NO_FILL);
+      assertThat(cell(sh, admission, "On a cohort list")).isEqualTo("Yes");
+      assertThat(cell(sh, admission, "Cohorts")).isEqualTo("top5_admission_risk");
+      // an A&E attendance is not a spell: no discharge, no readmission flag (not "Not known")
+      assertThat(cell(sh, ae, "Discharge date")).isEmpty();
+      assertThat(cell(sh, ae, "Readmission within 30 days")).isEmpty();
+      assertThat(cell(sh, ae, "A&E department")).isEqualTo("Type 1: emergency department");
+      assertThat(cell(sh, ae, "On a cohort list")).isEqualTo("No");
+      // risk as a percentage, a number
+      assertThat(cell(sh, ae, "Emergency admission risk (%)")).isEqualTo("61.3");
+      assertThat(cell(sh, ae, "Age")).isEqualTo("88.0");
+
+      assertThat(text(wb.getSheet(Workbook.ABOUT))).contains("3 events (2 patients) from 2026-03-01 to 2026-03-31");
+      assertThat(text(wb.getSheet(Workbook.READ_ME)))
+          .contains("Columns of the Admission register sheet", "Readmission within 30 days", "Still in hospital");
+    }
+  }
+
+  @Test
+  void anEmptyRegisterSaysNothingHappened() throws Exception {
+    try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(writeWithRegister("e.xlsx", List.of())))) {
+      XSSFSheet sh = wb.getSheet(RegisterSheet.NAME);
+      assertThat(text(sh)).contains("admission register, 0 events (0 patients)");
+      assertThat(sh.getRow(Workbook.HEADER_ROW + 1).getCell(0).getStringCellValue()).isEqualTo(
+          "No emergency admissions, discharges or A&E attendances of this list's patients between 2026-03-01"
+              + " and 2026-03-31.");
+      assertThat(sh.getLastRowNum()).isEqualTo(Workbook.HEADER_ROW + 1);
+    }
+  }
+
+  @Test
+  void withoutARegisterThereIsNoRegisterSheet() throws Exception {
+    try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(write("n.xlsx")))) {
+      assertThat(wb.getSheet(RegisterSheet.NAME)).isNull();
+      assertThat(text(wb.getSheet(Workbook.READ_ME))).doesNotContain("Admission register");
+      assertThat(text(wb.getSheet(Workbook.ABOUT))).doesNotContain("Admission register");
+    }
+  }
+
+  /**
+   * Through {@link Workbook#writeAll} with Spark: each PCN's and ICC's workbook holds exactly its
+   * own register rows, the same rows in the same order as its register CSV; a PCN with register
+   * rows but no cohort rows still gets a workbook; the rerun gives the same bytes.
+   */
+  @Test
+  void eachListsWorkbookHoldsExactlyItsRegisterCsvsRows() throws Exception {
+    var spark = org.openstrat.testing.SparkTestBase.spark();
+    List<Row> ev = new ArrayList<>(events());
+    ev.add(event("pcn", "U00002", "U00002", "9434765901", "emergency_admission", "2026-03-10", "S9", "2026-03-10",
+        "2026-03-14", false));
+    for (Row r : List.copyOf(ev)) { // the ICC's register: the same events at ICC level
+      Object[] v = ((GenericRowWithSchema) r).values().clone();
+      v[0] = "icc";
+      v[1] = "ICC01";
+      ev.add(new GenericRowWithSchema(v, REGISTER));
+    }
+    java.util.Collections.reverse(ev); // the writer sorts, not the input
+    var register = spark.createDataFrame(ev, REGISTER);
+    List<Row> cohortRows = List.of(row(1, "continuing", 3, 12.4, "9434765870", true, "Asthma"),
+        row("icc", "ICC01", 1, "new", null, null, "9434765870", true, "Asthma"));
+    var cohort = spark.createDataFrame(cohortRows, cohortRows.get(0).schema());
+    CohortConfig config = CohortConfig.defaults();
+    for (String run : List.of("a", "b")) {
+      Path root = tmp.resolve(run);
+      int n = Workbook.writeAll(root, cohort, null, new Workbook.Admissions(register, FROM), AS_OF, presentation(),
+          config);
+      assertThat(n).isEqualTo(3); // U00001, U00002 (register rows only), ICC01
+      RegisterFiles.write(root, register, AS_OF, List.of("U00001", "U00002"), List.of("ICC01"));
+      PublishCheck.workbooks(root, n, true);
+    }
+    Path a = tmp.resolve("a");
+    Map<String, String> books = Map.of("U00001", "cohort_xlsx/U00001_2026-03-31.xlsx",
+        "U00002", "cohort_xlsx/U00002_2026-03-31.xlsx", "icc/ICC01", "cohort_xlsx/icc/ICC01_2026-03-31.xlsx");
+    for (var b : books.entrySet()) {
+      List<String> csv = csvRows(a.resolve("register_csv/" + b.getKey() + ".csv"));
+      try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(a.resolve(b.getValue())))) {
+        assertThat(registerRows(wb.getSheet(RegisterSheet.NAME))).as(b.getKey()).isEqualTo(csv);
+        assertThat(wb.getSheetName(wb.getNumberOfSheets() - 2)).isEqualTo(Workbook.LEFT);
+      }
+      assertThat(Files.readAllBytes(tmp.resolve("b").resolve(b.getValue()))).as(b.getValue())
+          .isEqualTo(Files.readAllBytes(a.resolve(b.getValue())));
+    }
+    assertThat(csvRows(a.resolve("register_csv/U00001.csv"))).hasSize(3).noneMatch(r -> r.contains("9434765901"));
+    assertThat(csvRows(a.resolve("register_csv/icc/ICC01.csv"))).hasSize(4);
+    try (XSSFWorkbook wb = new XSSFWorkbook(Files.newInputStream(a.resolve(books.get("U00002"))))) {
+      // no cohort rows: named from its register rows, an empty cohort sheet, its one admission
+      assertThat(text(wb.getSheet(Workbook.ABOUT))).contains("Hill PCN (U00002)");
+      assertThat(text(wb.getSheet("top5_admission_risk"))).contains("0 patients");
+      assertThat(registerRows(wb.getSheet(RegisterSheet.NAME))).containsExactly("2026-03-10 9434765901 S9");
+    }
+  }
+
+  /** Date, NHS number and id of each register CSV row, in file order. */
+  private static List<String> csvRows(Path csv) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (var rd = Files.newBufferedReader(csv)) {
+      rd.read(); // the BOM
+      for (var r : org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+          .parse(rd)) {
+        out.add(r.get("Date") + " " + r.get("NHS number") + " " + r.get("Spell or attendance id"));
+      }
+    }
+    return out;
+  }
+
+  /** Date, NHS number and id of each register sheet row, in sheet order; the dates must be dates. */
+  private static List<String> registerRows(XSSFSheet sh) {
+    List<String> out = new ArrayList<>();
+    for (int r = Workbook.HEADER_ROW + 1; r <= sh.getLastRowNum(); r++) {
+      XSSFRow x = sh.getRow(r);
+      var date = x.getCell(index(sh, "Date"));
+      if (date.getCellType() != CellType.NUMERIC) {
+        continue; // the empty register's sentence
+      }
+      assertThat(DateUtil.isCellDateFormatted(date)).isTrue();
+      out.add(date.getLocalDateTimeCellValue().toLocalDate() + " " + cell(sh, x, "NHS number") + " "
+          + cell(sh, x, "Spell or attendance id"));
+    }
+    return out;
+  }
+
+  @Test
+  void registerHeadersBreakOnlyBetweenWords() {
+    for (RegisterSheet.Column rc : RegisterSheet.COLUMNS) {
+      PeopleColumn c = rc.shown();
+      for (String word : c.header().split(" ")) {
+        assertThat(word.length()).as("'%s' in the %d-wide column '%s'", word, c.width(), c.header())
+            .isLessThanOrEqualTo((int) (c.width() * Workbook.HEADER_CHARS_PER_UNIT));
+      }
+      assertThat(Workbook.headerLines(c)).as(c.header()).isLessThanOrEqualTo(3);
+    }
+  }
+
   @Test
   void headersBreakOnlyBetweenWordsAndFitTheirRow() throws Exception {
     for (PeopleColumn c : Workbook.COLUMNS) {
@@ -189,6 +453,8 @@ class WorkbookTest {
   @Test
   void theSameRowsGiveTheSameBytes() throws Exception {
     assertThat(Files.readAllBytes(write("a.xlsx"))).isEqualTo(Files.readAllBytes(write("b.xlsx")));
+    assertThat(Files.readAllBytes(writeWithRegister("ra.xlsx", events())))
+        .isEqualTo(Files.readAllBytes(writeWithRegister("rb.xlsx", events())));
   }
 
   @Test
