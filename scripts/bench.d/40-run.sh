@@ -19,11 +19,7 @@ for fmt in ${BENCH_FORMATS:-parquet csv}; do
     echo "bench size=$SIZE run-$fmt FAILED: $(grep '^strat:' "$log" | tail -n 1)"
     continue
   fi
-  grep '^stage ' "$log" | while read -r _ name rest; do
-    rin=$(sed -n 's/.*rows_in=\([0-9]*\).*/\1/p' <<< "$rest")
-    secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$rest")
-    bench_line "$SIZE" "run-$fmt:$name" "${rin:-0}" "${secs:-0}"
-  done
+  bench_stages "$log" "run-$fmt"
   rows=$(sed -n 's/^stage validate rows_in=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
   bench_line "$SIZE" "run-$fmt" "${rows:-0}" "$BENCH_SECONDS"
   echo "$BENCH_SECONDS" > "$CACHE/run-$fmt.seconds"

@@ -14,11 +14,7 @@ else
       > "$CACHE/backtest-parquet.out" 2> "$log"; then
     echo "bench size=$SIZE backtest FAILED: $(grep '^strat:' "$log" | tail -n 1)"
   else
-    grep '^stage ' "$log" | while read -r _ name rest; do
-      rin=$(sed -n 's/.*rows_in=\([0-9]*\).*/\1/p' <<< "$rest")
-      secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$rest")
-      bench_line "$SIZE" "backtest:$name" "${rin:-0}" "${secs:-0}"
-    done
+    bench_stages "$log" "backtest"
     rows=$(sed -n 's/^stage validate rows_in=\([0-9]*\).*/\1/p' "$log" | head -n 1)
     bench_line "$SIZE" "backtest-fit" "${rows:-0}" "$BENCH_SECONDS"
     echo "bench size=$SIZE backtest-fit peak_rss_kb=${BENCH_PEAK_KB:-} $(head -n 1 "$CACHE/backtest-parquet.out")"

@@ -46,11 +46,7 @@ else
   rm -rf "$out"
   if bench_time env STRAT_PSEUDO_KEY_FILE="$key" "$STRAT" run --sources "$CACHE/warehouse.properties" \
       --output "$out" > "$CACHE/run-warehouse.out" 2> "$log"; then
-    grep '^stage ' "$log" | while read -r _ name rest; do
-      rin=$(sed -n 's/.*rows_in=\([0-9]*\).*/\1/p' <<< "$rest")
-      secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$rest")
-      bench_line "$SIZE" "run-warehouse:$name" "${rin:-0}" "${secs:-0}"
-    done
+    bench_stages "$log" "run-warehouse"
     rows=$(sed -n 's/^stage validate rows_in=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
     bench_line "$SIZE" "run-warehouse" "${rows:-0}" "$BENCH_SECONDS"
     echo "$BENCH_SECONDS" > "$CACHE/run-warehouse.seconds"
