@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.quality.FixtureAccess;
@@ -18,6 +19,7 @@ import picocli.CommandLine;
  * strat run reads the previous publication's manifest for the row-drop rule: a shrunken extract is
  * exit 5 naming it, and nothing is published.
  */
+@Tag("slow")
 class RunCompletenessTest extends SparkTestBase {
   @TempDir Path tmp;
 

@@ -23,6 +23,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.cohort.CohortDefinition;
@@ -37,6 +38,7 @@ import picocli.CommandLine;
  * {@code strat run} end to end over sample-data (or, before it exists, a small generated ICS):
  * cohort sizes, files per PCN, opt-outs, manifest against files, and a byte-identical rerun.
  */
+@Tag("slow")
 class RunEndToEndTest extends SparkTestBase {
   @TempDir static Path tmp;
   static Path input;

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.core.ExitCode;
@@ -37,6 +38,7 @@ import picocli.CommandLine;
  * independent reading of the files agrees with reason by reason, and a population whose shape,
  * prevalences and volumes fall in the ranges docs/generator.md claims.
  */
+@Tag("slow")
 class GeneratorTest extends SparkTestBase {
   static final LocalDate EXTRACT = LocalDate.of(2026, 3, 31);
   static final LocalDate WINDOW_START = EXTRACT.minusYears(4);

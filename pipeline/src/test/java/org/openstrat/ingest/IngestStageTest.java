@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.quality.FixtureAccess;
@@ -18,6 +19,7 @@ import org.openstrat.quality.Validated;
 import org.openstrat.testing.SparkTestBase;
 
 /** CSV extracts staged as Parquet validate exactly as they do read as text. */
+@Tag("slow")
 class IngestStageTest extends SparkTestBase {
   static final LocalDate AS_OF = LocalDate.of(2025, 1, 1);
   static final LocalDate EXTRACT_DATE = LocalDate.of(2025, 3, 31);

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.cli.Strat;
@@ -28,6 +29,7 @@ import picocli.CommandLine;
  * partitioned reads, and each kind of bad source failing {@code strat run} with one line naming
  * the extract, exit 4, nothing published and no credential printed.
  */
+@Tag("slow")
 class JdbcIngestTest extends SparkTestBase {
   @TempDir static Path tmp;
   static PgServer pg;

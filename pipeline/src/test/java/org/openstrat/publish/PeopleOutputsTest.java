@@ -15,6 +15,7 @@ import org.apache.poi.xssf.usermodel.XSSFSheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.cohort.CohortConfig;
@@ -27,6 +28,7 @@ import org.openstrat.testing.SparkTestBase;
  * named conditions and each patient's previous rank and change in risk; each practice's import
  * list holds exactly its own cohort patients; the run report is published without NHS numbers.
  */
+@Tag("slow")
 class PeopleOutputsTest extends SparkTestBase {
   @TempDir Path tmp;
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.testing.SparkTestBase;
@@ -31,6 +32,7 @@ import org.openstrat.testing.SparkTestBase;
  * ({@code strat.test.pause_at}) and is destroyed forcibly there. The previous publication must be
  * intact and readable, nothing half-written visible, and the next run's recovery must clean up.
  */
+@Tag("slow")
 class PublishFaultTest extends SparkTestBase {
   private static final LocalDate DAY1 = PublishFixtures.AS_OF;
   private static final LocalDate DAY2 = DAY1.plusDays(1);

@@ -23,6 +23,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.core.ExitCode;
@@ -31,6 +32,7 @@ import org.openstrat.cohort.CohortConfig;
 import org.openstrat.cohort.ScoresFixture;
 import org.openstrat.testing.SparkTestBase;
 
+@Tag("slow")
 class PublishTest extends SparkTestBase {
   @TempDir Path tmp;
 

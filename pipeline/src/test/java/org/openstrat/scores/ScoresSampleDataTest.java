@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.ingest.RawExtracts;
@@ -26,6 +27,7 @@ import org.openstrat.testing.SparkTestBase;
  * CSV files and the rule files, independently of Spark (a plain-Python scorer), for patients none
  * of whose rows carries an injected defect; regenerate them when sample-data or rules/ change.
  */
+@Tag("slow")
 class ScoresSampleDataTest extends SparkTestBase {
 
   private static final LocalDate AS_OF = LocalDate.of(2026, 3, 31);

@@ -3,6 +3,7 @@ package org.openstrat.testing;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * One local SparkSession shared by every test in the JVM: local[2], 2 shuffle partitions, UI off,
@@ -27,10 +28,23 @@ public abstract class SparkTestBase {
               .config("spark.sql.ansi.enabled", "false")
               // as SparkSessions: the default "formatted" plan text costs every query dearly
               .config("spark.sql.ui.explainMode", "simple")
+              // The suite runs thousands of queries in one JVM; the status store keeps 1,000 jobs,
+              // stages and SQL executions by default, each with its plan graph and metrics.
+              .config("spark.ui.retainedJobs", "20")
+              .config("spark.ui.retainedStages", "20")
+              .config("spark.sql.ui.retainedExecutions", "20")
               .getOrCreate();
       session.sparkContext().setLogLevel("WARN");
     }
     return session;
+  }
+
+  /** What a test class cached goes with it: the next class starts from an empty block store. */
+  @AfterAll
+  static void dropCaches() {
+    if (session != null) {
+      session.catalog().clearCache();
+    }
   }
 
   /** The repository root (rules/, sample-data/ live there). */
