@@ -26,6 +26,11 @@ public final class SparkSessions {
             // truncation warning is silenced in log4j2.properties), is enough for an event log.
             .config("spark.sql.ui.explainMode", "simple")
             .config("spark.sql.parquet.compression.codec", "snappy")
+            // The run's caches (labelled extracts, population, cohorts) are read a few times and
+            // dropped: building compressed column batches (each value's statistics gathered, then
+            // encoded) cost more than it saved. 100k system: 161 s -> 136 s (docs/performance.md).
+            .config("spark.sql.inMemoryColumnarStorage.compressed",
+                System.getProperty("spark.sql.inMemoryColumnarStorage.compressed", "false"))
             .config("spark.sql.sources.partitionOverwriteMode", "static");
     if (System.getProperty("spark.master") == null) {
       b = b.master("local[*]").config("spark.driver.host", "127.0.0.1");
