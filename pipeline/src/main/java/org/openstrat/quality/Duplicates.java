@@ -66,7 +66,7 @@ final class Duplicates {
       Extract e, Dataset<Row> raw, LocalDate asOf, LocalDate extractDate, Dataset<Row> refKeys,
       Dataset<Row> practicePcn, Lookups lookups) {
     Column keyHash = functions.xxhash64(
-        ColumnRule.key(e).stream().map(functions::col).toArray(Column[]::new));
+        e.key().stream().map(functions::col).toArray(Column[]::new));
     Dataset<Row> repeated = repeatedHashes(raw.select(keyHash.as(HASH)));
     Dataset<Row> groups =
         raw.join(broadcast(repeated), keyHash.equalTo(col("_repeated")), "left_semi");

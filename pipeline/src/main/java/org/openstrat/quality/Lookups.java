@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.openstrat.ingest.ContractColumn;
 import org.openstrat.ingest.Extract;
 
 /**
@@ -35,8 +36,8 @@ record Lookups(Map<String, Dataset<Row>> badCodes, Dataset<Row> copies) {
 
   static Lookups of(Extract e, Dataset<Row> raw, boolean columnar) {
     Map<String, Dataset<Row>> bad = new java.util.HashMap<>();
-    for (ColumnRule rule : ColumnRule.forExtract(e)) {
-      if (columnar && rule.kind() == ColumnRule.Kind.SNOMED) {
+    for (ContractColumn rule : e.contract()) {
+      if (columnar && rule.kind() == ContractColumn.Kind.SNOMED) {
         Column v = col(BAD + rule.name());
         bad.put(rule.name(),
             // The distinct values are cached before the check so the optimiser cannot push

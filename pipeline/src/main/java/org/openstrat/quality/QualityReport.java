@@ -214,7 +214,7 @@ public final class QualityReport {
           count(lit(1)).as("read"),
           count(col(Validate.REASON)).as("rejected"),
           sum(when(col(Validate.OUTSIDE_WINDOW), 1L).otherwise(0L)).as("outside")));
-      String w = ColumnRule.windowDate(e);
+      String w = e.windowDate();
       if (w != null) {
         // The feed's own newest date, for the stale-feed rule: in the same pass as the counts.
         metrics.add(max(when(col(Validate.REASON).isNull(), Validate.parsedColumn(w))).as("latest"));

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.StructField;
+import org.openstrat.ingest.ContractColumn;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 
@@ -86,8 +87,8 @@ public final class Staging {
   /** The staged rows with each date's parsed form under the labelled name the report reads. */
   private static Dataset<Row> withParsedDates(Extract e, Dataset<Row> staged) {
     Dataset<Row> d = staged;
-    for (ColumnRule rule : ColumnRule.forExtract(e)) {
-      if (rule.kind() == ColumnRule.Kind.DATE) {
+    for (ContractColumn rule : e.contract()) {
+      if (rule.kind() == ContractColumn.Kind.DATE) {
         d = d.withColumn(Validate.parsedName(rule.name()), col(rule.name()));
       }
     }

@@ -88,7 +88,7 @@ final class Thresholds {
         long days = java.time.temporal.ChronoUnit.DAYS.between(c.latest(), asOf);
         if (days > rule.maxStaleDays()) {
           out.add(new Breach("quality.max_stale_days." + n,
-              n + " days from its newest " + ColumnRule.windowDate(c.extract()) + " (" + c.latest()
+              n + " days from its newest " + c.extract().windowDate() + " (" + c.latest()
                   + ") to the as-of date " + asOf,
               days, rule.maxStaleDays(), rule.fail()));
         }

@@ -23,9 +23,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.openstrat.core.ExitCode;
 import org.openstrat.core.StratException;
+import org.openstrat.ingest.ContractColumn;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
 import org.openstrat.ingest.RawExtracts;
@@ -199,7 +199,7 @@ public final class Validate {
       Dataset<Row> refKeys,
       Dataset<Row> practicePcn,
       Lookups lookups) {
-    List<ColumnRule> rules = ColumnRule.forExtract(e);
+    List<ContractColumn> rules = e.contract();
     Dataset<Row> d = raw;
     Map<String, Column> validity = new java.util.HashMap<>();
 
@@ -224,8 +224,8 @@ public final class Validate {
     }
     // Each date is parsed once into a column: inside the reason's CASE WHEN the parse would run
     // once per test (unparsable, before 1900, after the extract date) and again for the window.
-    for (ColumnRule rule : rules) {
-      if (rule.kind() == ColumnRule.Kind.DATE) {
+    for (ContractColumn rule : rules) {
+      if (rule.kind() == ContractColumn.Kind.DATE) {
         d = d.withColumn(PARSED + rule.name(), Checks.parseDate(col(rule.name())));
       }
     }
@@ -255,7 +255,7 @@ public final class Validate {
     // 3. duplicates, among rows whose fields are valid; earlier = lower (file, line)
     Column[] order = {col(Ingest.SOURCE_FILE), col(Ingest.LINE)};
     Column[] all = e.columns().stream().map(Validate::c).toArray(Column[]::new);
-    List<String> key = ColumnRule.key(e);
+    List<String> key = e.key();
     Column dup = lit(null).cast(DataTypes.StringType);
     Column rowDup = when(col(ROW_NUMBER).gt(1), lit(Reason.DUPLICATE_ROW.name()));
     if (lookups.copies() != null) {
@@ -292,7 +292,7 @@ public final class Validate {
             .otherwise(
                 org.apache.spark.sql.functions.coalesce(dup, ref, rule));
     d = d.withColumn(REASON, reason);
-    String w = ColumnRule.windowDate(e);
+    String w = e.windowDate();
     Column outside =
         w == null
             ? lit(false)
@@ -306,8 +306,8 @@ public final class Validate {
     keep.add(when(col(REASON).isNotNull(), col(Ingest.RAW)).as(Ingest.RAW));
     keep.add(col(REASON));
     keep.add(col(OUTSIDE_WINDOW));
-    for (ColumnRule r : rules) {
-      if (r.kind() == ColumnRule.Kind.DATE) {
+    for (ContractColumn r : rules) {
+      if (r.kind() == ContractColumn.Kind.DATE) {
         keep.add(parsed(r.name()));
       }
     }
@@ -340,7 +340,7 @@ public final class Validate {
    * ones) where {@code validity} has one.
    */
   static Column fieldReason(
-      List<ColumnRule> rules, LocalDate extractDate, Map<String, Column> validity) {
+      List<ContractColumn> rules, LocalDate extractDate, Map<String, Column> validity) {
     Column r = when(col(Ingest.STRUCTURE_ERROR).isNotNull(), col(Ingest.STRUCTURE_ERROR));
     // Before any column's own checks: a field over the maximum is a broken row, whichever it is.
     Column longest = org.apache.spark.sql.functions.greatest(
@@ -349,7 +349,7 @@ public final class Validate {
     r = r.when(longest.gt(Checks.MAX_FIELD_CHARS), lit(Reason.FIELD_TOO_LONG.name()));
     Column min = lit(Date.valueOf(Checks.MIN_DATE));
     Column max = lit(Date.valueOf(extractDate));
-    for (ColumnRule rule : rules) {
+    for (ContractColumn rule : rules) {
       Column v = col(rule.name());
       if (rule.required()) {
         r = r.when(v.isNull(), lit(Reason.MISSING_VALUE.name()));
@@ -432,10 +432,7 @@ public final class Validate {
    */
   static List<Column> typedColumns(Extract e) {
     List<Column> cols = new ArrayList<>();
-    List<ColumnRule> rules = ColumnRule.forExtract(e);
-    for (int i = 0; i < rules.size(); i++) {
-      ColumnRule rule = rules.get(i);
-      StructField f = e.typedSchema().fields()[i];
+    for (ContractColumn rule : e.contract()) {
       Column v = col(rule.name());
       Column t =
           switch (rule.kind()) {
@@ -445,7 +442,7 @@ public final class Validate {
             case ICD10_LIST -> Checks.normaliseIcd10List(v);
             default -> v;
           };
-      cols.add(t.cast(f.dataType()).as(f.name()));
+      cols.add(t.cast(rule.typed()).as(rule.name()));
     }
     cols.add(col(Ingest.SOURCE_FILE));
     cols.add(col(Ingest.LINE));
