@@ -245,7 +245,7 @@ public final class BacktestCommand implements Callable<Integer> {
     NightlyRun.Checked v =
         NightlyRun.check(spark, new Extracts(input, null, extract, at), qc,
             suffix.isEmpty() ? dir : dir.resolve(suffix.substring(1)), work,
-            Ingest.STAGE_MIN_BYTES, PreviousRows.NONE, err);
+            Ingest.STAGE_MIN_BYTES, PreviousRows.NONE, err, progress.within("validate" + suffix));
     QualityReport report = v.report();
     long read = report.extracts().values().stream().mapToLong(QualityReport.ExtractCounts::read).sum();
     progress.done("validate" + suffix, read, report.population(), t);

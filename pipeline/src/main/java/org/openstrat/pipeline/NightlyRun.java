@@ -22,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.openstrat.cohort.CohortConfig;
+import org.openstrat.core.StageLog;
 import org.openstrat.core.StratException;
 import org.openstrat.features.LastAdmission;
 import org.openstrat.ingest.Extract;
@@ -151,7 +152,8 @@ public final class NightlyRun {
   public Checked validate(Extracts extracts, QualityConfig cfg, Path output, Path work,
       PreviousRows previous) {
     return stages.run("validate",
-        () -> check(spark, extracts, cfg, output, work, Ingest.STAGE_MIN_BYTES, previous, err),
+        () -> check(spark, extracts, cfg, output, work, Ingest.STAGE_MIN_BYTES, previous, err,
+            stages.progress().within("validate")),
         Checked::rowsRead, c -> c.report().population());
   }
 
@@ -207,8 +209,9 @@ public final class NightlyRun {
 
   /**
    * The first stages, composed: ingest, validate, population, report, quarantine; writes
-   * OUTPUT/quality/ and returns without failing on a breach. Its own progress lines (ingest,
-   * stage_csv, label_large, each extract's checks, population) go to {@code progress} only.
+   * OUTPUT/quality/ and returns without failing on a breach. The parts with row counts (each
+   * extract's checks, the population) report to {@code parts}, which in a run also puts them in
+   * the manifest; the ingest, stage_csv and label_large lines go to {@code progress} only.
    *
    * @param work scratch folder where CSV extracts are staged as Parquet (see {@link
    *     Ingest#stageCsv}); null to read them as text every time. Its files are read until the
@@ -217,6 +220,7 @@ public final class NightlyRun {
    *     Ingest#STAGE_MIN_BYTES}, or 0 for all of them
    * @param previous the previous publication's rows per extract (strat run), or {@link
    *     PreviousRows#NONE}
+   * @param parts where each extract's checks and the population report themselves
    */
   public static Checked check(
       SparkSession spark,
@@ -226,7 +230,8 @@ public final class NightlyRun {
       Path work,
       long stageMinBytes,
       PreviousRows previous,
-      PrintWriter progress) {
+      PrintWriter progress,
+      StageLog parts) {
     long t0 = System.nanoTime();
     Set<Extract> required = EnumSet.copyOf(cfg.requiredExtracts());
     RawExtracts read = extracts.reader(spark, work, progress).apply(required);
@@ -289,7 +294,7 @@ public final class NightlyRun {
     // The population feeds the report and, in strat run, the scores.
     Dataset<Row> population =
         Population.build(v, scoreDate, cfg).persist(StorageLevel.MEMORY_AND_DISK());
-    QualityReport report = QualityReport.compute(v, population, progress, output, previous);
+    QualityReport report = QualityReport.compute(v, population, parts, output, previous);
     for (QualityReport.Breach w : report.warnings()) {
       progress.println("strat: warning: " + w.message() + " (on_incomplete=warn)");
     }

@@ -78,9 +78,13 @@ public final class Manifest {
     return (Map<String, Object>) outputs.get(name);
   }
 
-  public Manifest stage(String name, long rowsIn, long rowsOut, double seconds) {
+  /** A stage's entry; {@code within} names the stage it is a part of (null for none). */
+  public Manifest stage(String name, String within, long rowsIn, long rowsOut, double seconds) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
+    if (within != null) {
+      m.put("within", within);
+    }
     m.put("rows_in", rowsIn);
     m.put("rows_out", rowsOut);
     m.put("seconds", Math.round(seconds * 100) / 100.0);

@@ -170,6 +170,7 @@ public final class RunReport {
         .append("h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}")
         .append("table{border-collapse:collapse;font-size:13px;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
         .append("th:first-child,td:first-child{text-align:left}.note{color:#555;font-size:13px}")
+        .append("tr.part td{color:#555}tr.part td:first-child{padding-left:24px}")
         .append("svg text{font-size:12px;font-family:sans-serif}.suppressed{fill:#a33;font-style:italic}")
         .append(".bar{fill:#3a6ea5}.bar.c1{fill:#7fa7d1}.bar.c2{fill:#e3a33b}.bar.c3{fill:#c0504d}.gap{fill:none;stroke:#a33;stroke-dasharray:3 2}")
         .append("</style></head><body>\n");
@@ -247,8 +248,13 @@ public final class RunReport {
     for (JsonNode s : now.manifest().path("stages")) {
       String name = s.path("name").asText();
       double sec = s.path("seconds").asDouble();
-      secs.add(new Bar(name, ExcelCsv.number(sec) + " s", sec, 0));
-      st.append("<tr><td>").append(esc(name)).append("</td><td>").append(shown(s.path("rows_in").asLong()))
+      // A part of a stage (each extract's checks within validate) is a row of the table, not a
+      // bar beside the stage that contains it.
+      boolean part = s.hasNonNull("within");
+      if (!part) {
+        secs.add(new Bar(name, ExcelCsv.number(sec) + " s", sec, 0));
+      }
+      st.append(part ? "<tr class=\"part\"><td>" : "<tr><td>").append(esc(name)).append("</td><td>").append(shown(s.path("rows_in").asLong()))
           .append("</td><td>").append(shown(s.path("rows_out").asLong())).append("</td><td>")
           .append(ExcelCsv.number(sec)).append("</td></tr>\n");
     }

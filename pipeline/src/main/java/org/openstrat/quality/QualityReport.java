@@ -1,6 +1,5 @@
 package org.openstrat.quality;
 
-import org.openstrat.core.Reason;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -9,7 +8,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,6 +21,8 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.openstrat.core.Reason;
+import org.openstrat.core.StageLog;
 import org.openstrat.ingest.Extract;
 
 /**
@@ -194,8 +194,8 @@ public final class QualityReport {
   /**
    * Counts everything and writes the quarantine on the way (Spark actions: one pass over each
    * extract's labels, which counts its rows while {@link QualityWriter#writeQuarantine} writes its
-   * rejected ones, plus the patients and linked extracts for population and linkage). Prints one
-   * progress line per extract and one for the population to {@code progress} (null for none).
+   * rejected ones, plus the patients and linked extracts for population and linkage). Reports one
+   * stage per extract ({@code validate.NAME}) and one for the population to {@code log}.
    *
    * @param population {@link Population#build}'s result for this run
    * @param outDir the output folder: the quarantine goes to {@code quality/rejected/} under it
@@ -203,13 +203,13 @@ public final class QualityReport {
    *     ({@link PreviousRows#NONE}: the rule is skipped)
    */
   public static QualityReport compute(
-      Validated v, Dataset<Row> population, PrintWriter progress, Path outDir,
+      Validated v, Dataset<Row> population, StageLog log, Path outDir,
       PreviousRows previous) {
     Map<Extract, ExtractCounts> counts = new EnumMap<>(Extract.class);
     // Few metrics on purpose: the observation runs them on every row outside generated code.
     // Counts per reason come from the quarantine just written (rejected rows only, small).
     for (Extract e : v.labels().keySet()) {
-      long t0 = System.nanoTime();
+      long t0 = StageLog.start();
       List<Column> metrics = new ArrayList<>(List.of(
           count(lit(1)).as("read"),
           count(col(Validate.REASON)).as("rejected"),
@@ -235,10 +235,10 @@ public final class QualityReport {
       }
       counts.put(e, new ExtractCounts(e, files, read, accepted, rejected, outside, spells,
           date(m.get("latest"))));
-      progress(progress, "validate." + e.fileName(), read, accepted, t0);
+      log.done("validate." + e.fileName(), read, accepted, t0);
     }
 
-    long t0 = System.nanoTime();
+    long t0 = StageLog.start();
     Dataset<Row> classified = Population.classify(v, v.asOf(), v.config());
     Map<String, Long> exclusions = new LinkedHashMap<>();
     long patientsAccepted = 0;
@@ -315,7 +315,7 @@ public final class QualityReport {
       linkage.add(
           new PcnLinkage(en.getKey(), en.getValue()[0], found.getOrDefault(en.getKey(), Map.of())));
     }
-    progress(progress, "population", patientsAccepted, popSize, t0);
+    log.done("population", patientsAccepted, popSize, t0);
 
     List<String> ignored =
         v.raw().ignoredFiles().stream().map(Path::toString).sorted().toList();
@@ -346,19 +346,6 @@ public final class QualityReport {
   /** An observed sum or count: null (no rows) is 0. */
   private static long number(Object o) {
     return o == null ? 0 : ((Number) o).longValue();
-  }
-
-  private static void progress(PrintWriter out, String stage, long in, long outRows, long t0) {
-    if (out != null) {
-      out.printf(
-          Locale.ROOT,
-          "stage %s rows_in=%d rows_out=%d seconds=%.1f%n",
-          stage,
-          in,
-          outRows,
-          (System.nanoTime() - t0) / 1e9);
-      out.flush();
-    }
   }
 
   public List<Breach> breaches() {

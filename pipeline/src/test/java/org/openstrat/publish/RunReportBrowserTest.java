@@ -47,7 +47,8 @@ class RunReportBrowserTest {
         + ",\"rows_accepted\":1000,\"rows_rejected\":" + rejected + ",\"rejected_by_reason\":{\"BAD_DATE\":" + rejected
         + "}},\"housing\":{\"rows_read\":103,\"rows_accepted\":100,\"rows_rejected\":3,\"rejected_by_reason\":{\"BAD_FLAG\":3}}},"
         + "\"population\":{\"population\":1234}}");
-    JsonNode manifest = JSON.readTree("{\"run_id\":\"r1\",\"stages\":[{\"name\":\"validate\",\"rows_in\":1103,"
+    JsonNode manifest = JSON.readTree("{\"run_id\":\"r1\",\"stages\":[{\"name\":\"validate.gp_events\","
+        + "\"within\":\"validate\",\"rows_in\":1003,\"rows_out\":1000,\"seconds\":3.5},{\"name\":\"validate\",\"rows_in\":1103,"
         + "\"rows_out\":1234,\"seconds\":12.5},{\"name\":\"scores\",\"rows_in\":1234,\"rows_out\":1234,\"seconds\":4.2}],"
         + "\"admission_model\":{\"version\":\"admission-2026.1\",\"backtest\":\"not backtested\"}}");
     return new RunReport.Facts(asOf, lists, Map.of("risk_fell", 12L, "died", 2L), summary, quality, manifest);
@@ -97,6 +98,15 @@ class RunReportBrowserTest {
       }
     }
     return errors;
+  }
+
+  @Test
+  void partsOfAStageAreRowsOfTheStageTableNotBarsBesideIt() throws Exception {
+    String html = RunReport.html(List.of(facts(LocalDate.of(2026, 3, 31), 46, 3, 5)));
+    assertThat(html).contains("<tr class=\"part\"><td>validate.gp_events</td>")
+        .contains("<tr><td>validate</td>")
+        .contains("validate</text>")
+        .doesNotContain("validate.gp_events</text>");
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.openstrat.core.ExitCode;
 import org.openstrat.cli.Strat;
+import org.openstrat.core.StageLog;
 import org.openstrat.pipeline.Extracts;
 import org.openstrat.pipeline.NightlyRun;
 import org.openstrat.config.Settings;
@@ -57,7 +58,7 @@ class GeneratorLedgerTest extends SparkTestBase {
     NightlyRun.Checked r =
         NightlyRun.check(spark(), Extracts.resolve(in, null, null, null), QualityConfig.from(Settings.empty()),
             tmp.resolve("out"), tmp.resolve("work"), variant.equals("csv-staged") ? 0 : Long.MAX_VALUE,
-            PreviousRows.NONE, new PrintWriter(progress));
+            PreviousRows.NONE, new PrintWriter(progress), StageLog.NONE);
     // csv-staged: every extract converted to Parquet once, then validated from there.
     assertThat(progress.toString().contains("stage stage_csv extracts=10"))
         .isEqualTo(variant.equals("csv-staged"));
