@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -245,19 +246,28 @@ public final class RunReport {
     b.append("<h2>Stages</h2>\n");
     List<Bar> secs = new ArrayList<>();
     StringBuilder st = new StringBuilder("<table><tr><th>stage</th><th>rows in</th><th>rows out</th><th>seconds</th></tr>\n");
+    // A part of a stage (each extract's checks within validate) is an indented row under the
+    // stage that contains it, not a bar beside it. The manifest records parts before their stage
+    // (a stage ends after its parts), so they are held until it comes.
+    Map<String, StringBuilder> parts = new LinkedHashMap<>();
     for (JsonNode s : now.manifest().path("stages")) {
       String name = s.path("name").asText();
       double sec = s.path("seconds").asDouble();
-      // A part of a stage (each extract's checks within validate) is a row of the table, not a
-      // bar beside the stage that contains it.
-      boolean part = s.hasNonNull("within");
-      if (!part) {
+      String row = "<td>" + esc(name) + "</td><td>" + shown(s.path("rows_in").asLong()) + "</td><td>"
+          + shown(s.path("rows_out").asLong()) + "</td><td>" + ExcelCsv.number(sec) + "</td></tr>\n";
+      if (s.hasNonNull("within")) {
+        parts.computeIfAbsent(s.path("within").asText(), k -> new StringBuilder())
+            .append("<tr class=\"part\">").append(row);
+      } else {
         secs.add(new Bar(name, ExcelCsv.number(sec) + " s", sec, 0));
+        st.append("<tr>").append(row);
+        StringBuilder mine = parts.remove(name);
+        if (mine != null) {
+          st.append(mine);
+        }
       }
-      st.append(part ? "<tr class=\"part\"><td>" : "<tr><td>").append(esc(name)).append("</td><td>").append(shown(s.path("rows_in").asLong()))
-          .append("</td><td>").append(shown(s.path("rows_out").asLong())).append("</td><td>")
-          .append(ExcelCsv.number(sec)).append("</td></tr>\n");
     }
+    parts.values().forEach(st::append);
     b.append(bars("stages", secs)).append(st).append("</table>\n");
 
     b.append("<h2>Admission-risk model</h2>\n");
