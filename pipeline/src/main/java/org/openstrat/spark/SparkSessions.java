@@ -9,6 +9,9 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
   private SparkSessions() {}
 
+  /** The Hadoop key, as a Spark setting, that names the class behind {@code file:} paths. */
+  public static final String LOCAL_FILE_SYSTEM = "spark.hadoop.fs.file.impl";
+
   /** Gets or creates the session for a command. Dates are handled in UTC everywhere. */
   public static SparkSession getOrCreate(String appName) {
     SparkSession.Builder b =
@@ -31,7 +34,9 @@ public final class SparkSessions {
             // encoded) cost more than it saved. 100k system: 161 s -> 136 s (docs/performance.md).
             .config("spark.sql.inMemoryColumnarStorage.compressed",
                 System.getProperty("spark.sql.inMemoryColumnarStorage.compressed", "false"))
-            .config("spark.sql.sources.partitionOverwriteMode", "static");
+            .config("spark.sql.sources.partitionOverwriteMode", "static")
+            // file: paths through LocalFiles: permissions set in the JVM, not by a chmod process
+            .config(LOCAL_FILE_SYSTEM, LocalFiles.class.getName());
     if (System.getProperty("spark.master") == null) {
       b = b.master("local[*]").config("spark.driver.host", "127.0.0.1");
     }

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
+import org.openstrat.spark.LocalFiles;
+import org.openstrat.spark.SparkSessions;
 
 /**
  * One local SparkSession shared by every test in the JVM: local[2], 2 shuffle partitions, UI off,
- * loopback host, UTC. Extend this class, or call {@link #spark()}.
+ * loopback host, UTC, the local file system of {@link SparkSessions}. Extend this class, or call {@link #spark()}.
  */
 public abstract class SparkTestBase {
   private static SparkSession session;
@@ -28,6 +30,7 @@ public abstract class SparkTestBase {
               .config("spark.sql.ansi.enabled", "false")
               // as SparkSessions: the default "formatted" plan text costs every query dearly
               .config("spark.sql.ui.explainMode", "simple")
+              .config(SparkSessions.LOCAL_FILE_SYSTEM, LocalFiles.class.getName())
               // The suite runs thousands of queries in one JVM; the status store keeps 1,000 jobs,
               // stages and SQL executions by default, each with its plan graph and metrics.
               .config("spark.ui.retainedJobs", "20")
