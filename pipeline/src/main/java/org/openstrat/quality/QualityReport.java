@@ -207,7 +207,7 @@ public final class QualityReport {
       PreviousRows previous) {
     Map<Extract, ExtractCounts> counts = new EnumMap<>(Extract.class);
     // Few metrics on purpose: the observation runs them on every row outside generated code.
-    // Counts per reason come from the quarantine just written (rejected rows only, small).
+    // Counts per reason are observed on the rejected rows only, as they are written.
     for (Extract e : v.labels().keySet()) {
       long t0 = StageLog.start();
       List<Column> metrics = new ArrayList<>(List.of(
@@ -219,15 +219,12 @@ public final class QualityReport {
         // The feed's own newest date, for the stale-feed rule: in the same pass as the counts.
         metrics.add(max(when(col(Validate.REASON).isNull(), Validate.parsedColumn(w))).as("latest"));
       }
-      Map<String, Object> m = QualityWriter.writeQuarantine(v, e, outDir, metrics);
+      QualityWriter.Tally tally = QualityWriter.writeQuarantine(v, e, outDir, metrics);
+      Map<String, Object> m = tally.metrics();
       long read = number(m.get("read"));
       long accepted = read - number(m.get("rejected"));
       long outside = number(m.get("outside"));
-      Map<Reason, Long> rejected = new EnumMap<>(Reason.class);
-      for (Row r : QualityWriter.readQuarantine(v.raw().raw().get(e).sparkSession(), e, outDir)
-          .groupBy(col(Validate.REASON)).count().collectAsList()) {
-        rejected.put(Reason.valueOf(r.getString(0)), r.getLong(1));
-      }
+      Map<Reason, Long> rejected = tally.rejected();
       long spells = e == Extract.APC_SPELLS ? v.accepted().get(e).count() : -1;
       List<String> files = new ArrayList<>();
       for (Path p : v.raw().files().getOrDefault(e, List.of())) {
