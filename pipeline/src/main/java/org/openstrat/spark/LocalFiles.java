@@ -3,7 +3,7 @@ package org.openstrat.spark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -40,25 +40,8 @@ public final class LocalFiles extends LocalFileSystem {
     }
   }
 
-  /** The nine rwx bits; null when a sticky, setuid or setgid bit asks for more than java.nio sets. */
+  /** The nine rwx bits; null for a sticky bit, which java.nio cannot set. */
   static Set<PosixFilePermission> posix(FsPermission permission) {
-    int mode = permission.toShort() & 07777;
-    if ((mode & ~0777) != 0) {
-      return null;
-    }
-    Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] bits = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-      PosixFilePermission.OWNER_READ
-    };
-    for (int i = 0; i < bits.length; i++) {
-      if ((mode & (1 << i)) != 0) {
-        s.add(bits[i]);
-      }
-    }
-    return s;
+    return permission.getStickyBit() ? null : PosixFilePermissions.fromString(permission.toString());
   }
 }

@@ -53,12 +53,13 @@ class LocalFilesTest extends SparkTestBase {
 
   @Test
   void theSessionsLocalFileSystemIsLocalFiles() throws IOException {
-    FileSystem fs = FileSystem.get(tmpUri(), spark().sparkContext().hadoopConfiguration());
+    FileSystem fs = FileSystem.get(Path.of(System.getProperty("java.io.tmpdir")).toUri(),
+        spark().sparkContext().hadoopConfiguration());
     assertThat(fs).isInstanceOf(LocalFiles.class);
   }
 
   @Test
-  void permissionBitsMapOneToOneAndSpecialBitsAreLeftToHadoop(@TempDir Path tmp)
+  void permissionBitsMapOneToOneAndTheStickyBitIsLeftToHadoop(@TempDir Path tmp)
       throws IOException {
     assertThat(PosixFilePermissions.toString(LocalFiles.posix(new FsPermission((short) 0750))))
         .isEqualTo("rwxr-x---");
@@ -70,9 +71,5 @@ class LocalFilesTest extends SparkTestBase {
     raw.setPermission(new org.apache.hadoop.fs.Path(f.toUri()), new FsPermission((short) 0640));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
         .isEqualTo("rw-r-----");
-  }
-
-  private static java.net.URI tmpUri() {
-    return Path.of(System.getProperty("java.io.tmpdir")).toUri();
   }
 }

@@ -9,7 +9,8 @@ import org.openstrat.spark.SparkSessions;
 
 /**
  * One local SparkSession shared by every test in the JVM: local[2], 2 shuffle partitions, UI off,
- * loopback host, UTC, the local file system of {@link SparkSessions}. Extend this class, or call {@link #spark()}.
+ * loopback host, UTC, the local file system of {@link SparkSessions}. Extend this class, or call
+ * {@link #spark()}.
  */
 public abstract class SparkTestBase {
   private static SparkSession session;
