@@ -45,6 +45,7 @@ import org.openstrat.rules.AdmissionModel;
 import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.AdmissionRisk;
 import org.openstrat.scores.Scores;
+import org.openstrat.spark.Kept;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
@@ -273,10 +274,10 @@ public final class BacktestCommand implements Callable<Integer> {
 
   /** Unpersists what {@link NightlyRun#check} cached: the frame no longer reads it. */
   private static void release(NightlyRun.Checked v) {
-    v.validated().labelled().values().forEach(Dataset::unpersist);
-    v.validated().accepted().values().forEach(Dataset::unpersist);
+    v.validated().labelled().values().forEach(Kept::release);
+    v.validated().accepted().values().forEach(Kept::release);
     v.validated().practicePcn().unpersist();
-    v.population().unpersist();
+    Kept.release(v.population());
   }
 
   /**

@@ -20,7 +20,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.storage.StorageLevel;
 import org.openstrat.cohort.CohortConfig;
 import org.openstrat.core.StageLog;
 import org.openstrat.core.StratException;
@@ -46,6 +45,7 @@ import org.openstrat.quality.Validate;
 import org.openstrat.quality.Validated;
 import org.openstrat.rules.RuleSet;
 import org.openstrat.scores.Scores;
+import org.openstrat.spark.Kept;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 
@@ -274,26 +274,12 @@ public final class NightlyRun {
           (System.nanoTime() - t2) / 1e9);
       progress.flush();
     }
-    // The labelled extracts are cached: labels (counts, quarantine, linkage) and accepted rows
-    // (population, scores) are both projections of them, so each extract's row checks and
-    // duplicate-check shuffle run once. Kept until the JVM ends: strat run scores from them.
-    // Not the GP extracts (95% of the rows): they are staged above (or, without a scratch
-    // folder, labelled again where used: a map-only plan after Validate's pre-passes).
-    for (Map.Entry<Extract, Dataset<Row>> l : v.labelled().entrySet()) {
-      if (!Validate.isLarge(l.getKey())) {
-        l.getValue().persist(StorageLevel.MEMORY_AND_DISK());
-      }
-    }
-    // Patients feed both the exclusion counts and the population; apc_spells' episode merge (a
-    // shuffle) feeds the report's spell count and the scores: both kept.
-    v.accepted().get(Extract.PATIENTS).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> apc = v.accepted().get(Extract.APC_SPELLS);
-    if (apc != null) {
-      apc.persist(StorageLevel.MEMORY_AND_DISK());
-    }
-    // The population feeds the report and, in strat run, the scores.
-    Dataset<Row> population =
-        Population.build(v, scoreDate, cfg).persist(StorageLevel.MEMORY_AND_DISK());
+    // The small extracts' labelled rows held (the GP extracts are staged above or, without a
+    // scratch folder, labelled again where used: a map-only plan after Validate's pre-passes).
+    // Held until the JVM ends: strat run scores from them. The population feeds the report and,
+    // in strat run, the scores.
+    v = Staging.keepSmall(v);
+    Dataset<Row> population = Kept.of(Population.build(v, scoreDate, cfg));
     QualityReport report = QualityReport.compute(v, population, parts, output, previous);
     for (QualityReport.Breach w : report.warnings()) {
       progress.println("strat: warning: " + w.message() + " (on_incomplete=warn)");

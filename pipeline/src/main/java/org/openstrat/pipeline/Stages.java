@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.apache.spark.sql.Dataset;
 import org.openstrat.publish.Progress;
+import org.openstrat.spark.Kept;
 
 /**
  * What is wrapped around every stage of a run, in one place: its timing, its progress line
@@ -49,7 +50,7 @@ public final class Stages implements AutoCloseable {
   /** Releases what the stages kept. */
   @Override
   public void close() {
-    kept.forEach(Dataset::unpersist);
+    kept.forEach(Kept::release);
     kept.clear();
   }
 }
