@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.openstrat.cohort.CohortConfig;
 import org.openstrat.core.StageLog;
 import org.openstrat.core.StratException;
@@ -211,7 +212,7 @@ public final class NightlyRun {
    * The first stages, composed: ingest, validate, population, report, quarantine; writes
    * OUTPUT/quality/ and returns without failing on a breach. The parts with row counts (each
    * extract's checks, the population) report to {@code parts}, which in a run also puts them in
-   * the manifest; the ingest, stage_csv and label_large lines go to {@code progress} only.
+   * the manifest; the ingest, stage_csv, label_large and hold_population lines go to {@code progress} only.
    *
    * @param work scratch folder where CSV extracts are staged as Parquet (see {@link
    *     Ingest#stageCsv}); null to read them as text every time. Its files are read until the
@@ -274,12 +275,31 @@ public final class NightlyRun {
           (System.nanoTime() - t2) / 1e9);
       progress.flush();
     }
-    // The small extracts' labelled rows held (the GP extracts are staged above or, without a
-    // scratch folder, labelled again where used: a map-only plan after Validate's pre-passes).
-    // Held until the JVM ends: strat run scores from them. The population feeds the report and,
-    // in strat run, the scores.
-    v = Staging.keepSmall(v);
+    // The labelled extracts are cached: labels (counts, quarantine, linkage) and accepted rows
+    // (population, scores) are both projections of them, so each extract's row checks and
+    // duplicate-check shuffle run once. Kept until the JVM ends: strat run scores from them.
+    // Not the GP extracts (95% of the rows): they are staged above (or, without a scratch
+    // folder, labelled again where used: a map-only plan after Validate's pre-passes).
+    for (Map.Entry<Extract, Dataset<Row>> l : v.labelled().entrySet()) {
+      if (!Validate.isLarge(l.getKey())) {
+        l.getValue().persist(StorageLevel.MEMORY_AND_DISK());
+      }
+    }
+    // Patients feed both the exclusion counts and the population; apc_spells' episode merge (a
+    // shuffle) feeds the report's spell count and the scores: both kept.
+    v.accepted().get(Extract.PATIENTS).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> apc = v.accepted().get(Extract.APC_SPELLS);
+    if (apc != null) {
+      apc.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    // The population feeds the report and, in strat run, the scores: held (Kept), so that the
+    // queries reading it scan it instead of carrying (and rendering as text) the cached plans
+    // it was built from. Its joins run here: timed, as label_large is.
+    long t3 = System.nanoTime();
     Dataset<Row> population = Kept.of(Population.build(v, scoreDate, cfg));
+    progress.printf(Locale.ROOT, "stage hold_population seconds=%.1f%n",
+        (System.nanoTime() - t3) / 1e9);
+    progress.flush();
     QualityReport report = QualityReport.compute(v, population, parts, output, previous);
     for (QualityReport.Breach w : report.warnings()) {
       progress.println("strat: warning: " + w.message() + " (on_incomplete=warn)");

@@ -17,7 +17,6 @@ import org.apache.spark.sql.types.StructField;
 import org.openstrat.ingest.ContractColumn;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
-import org.openstrat.spark.Kept;
 
 /**
  * The big GP extracts (95% of the rows) labelled once. Each is written to the run's scratch
@@ -59,38 +58,6 @@ public final class Staging {
       labelled.put(e, asLabelled);
       labels.put(e, Validate.labelsOf(e, asLabelled));
       accepted.put(e, accepted(e, staged));
-    }
-    return new Validated(v.asOf(), v.extractDate(), v.config(), v.raw(),
-        Collections.unmodifiableMap(accepted), Collections.unmodifiableMap(labels),
-        Collections.unmodifiableMap(labelled), v.practicePcn());
-  }
-
-  /**
-   * {@code v} with each small extract's labelled rows held ({@link Kept}) from their first use, and
-   * its labels and accepted rows read from them: counts, quarantine, linkage, population and
-   * scores all read them, so each extract's row checks and duplicate-check shuffle run once. The
-   * accepted patients (exclusion counts and the population) and apc_spells' merged spells (the
-   * report's spell count and the scores: the merge is a shuffle) are held too. Not the {@link
-   * Validate#LARGE} extracts: {@link #stageLarge} writes them to the scratch folder.
-   */
-  public static Validated keepSmall(Validated v) {
-    Map<Extract, Dataset<Row>> accepted = new EnumMap<>(v.accepted());
-    Map<Extract, Dataset<Row>> labels = new EnumMap<>(v.labels());
-    Map<Extract, Dataset<Row>> labelled = new EnumMap<>(v.labelled());
-    for (Map.Entry<Extract, Dataset<Row>> en : v.labelled().entrySet()) {
-      Extract e = en.getKey();
-      if (Validate.isLarge(e)) {
-        continue;
-      }
-      Dataset<Row> held = Kept.of(en.getValue());
-      labelled.put(e, held);
-      labels.put(e, Validate.labelsOf(e, held));
-      Dataset<Row> typed = Validate.typed(e, held);
-      accepted.put(e, switch (e) {
-        case PATIENTS -> Kept.of(typed);
-        case APC_SPELLS -> Kept.of(Episodes.merge(typed));
-        default -> typed;
-      });
     }
     return new Validated(v.asOf(), v.extractDate(), v.config(), v.raw(),
         Collections.unmodifiableMap(accepted), Collections.unmodifiableMap(labels),
