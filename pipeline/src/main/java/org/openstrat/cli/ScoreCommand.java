@@ -22,7 +22,6 @@ import org.openstrat.publish.Progress;
 import org.openstrat.quality.PreviousRows;
 import org.openstrat.quality.QualityConfig;
 import org.openstrat.rules.RuleSet;
-import org.openstrat.spark.Kept;
 import org.openstrat.spark.SparkSessions;
 import org.openstrat.util.Folders;
 import picocli.CommandLine.Command;
@@ -91,12 +90,12 @@ public final class ScoreCommand implements Callable<Integer> {
   }
 
   /**
-   * The accepted extracts and the population, cached (or already held by validation) until the
+   * The accepted extracts, cached, and the population, held by validation: released when the
    * command is done.
    */
   private static NightlyRun.Checked keepInputs(Stages stages, NightlyRun.Checked checked) {
-    checked.validated().accepted().values().forEach(d ->
-        stages.keep(Kept.isHeld(d) ? d : d.persist(StorageLevel.MEMORY_AND_DISK())));
+    checked.validated().accepted().values()
+        .forEach(d -> stages.keep(d.persist(StorageLevel.MEMORY_AND_DISK())));
     stages.keep(checked.population());
     return checked;
   }

@@ -212,7 +212,8 @@ public final class NightlyRun {
    * The first stages, composed: ingest, validate, population, report, quarantine; writes
    * OUTPUT/quality/ and returns without failing on a breach. The parts with row counts (each
    * extract's checks, the population) report to {@code parts}, which in a run also puts them in
-   * the manifest; the ingest, stage_csv, label_large and hold_population lines go to {@code progress} only.
+   * the manifest; the ingest, stage_csv, label_large and hold_population lines go to {@code
+   * progress} only.
    *
    * @param work scratch folder where CSV extracts are staged as Parquet (see {@link
    *     Ingest#stageCsv}); null to read them as text every time. Its files are read until the

@@ -33,12 +33,6 @@ public final class Kept {
     return d.localCheckpoint(false, StorageLevel.MEMORY_AND_DISK());
   }
 
-  /** True for a Dataset made by {@link #of} (or a checkpoint): its rows are held. */
-  public static boolean isHeld(Dataset<?> d) {
-    return d.queryExecution().logical() instanceof LogicalRDD held
-        && held.rdd().getStorageLevel() != StorageLevel.NONE();
-  }
-
   /** Drops the held rows of a Dataset made by {@link #of} (or cached); a no-op otherwise. */
   public static void release(Dataset<?> d) {
     LogicalPlan plan = d.queryExecution().logical();
