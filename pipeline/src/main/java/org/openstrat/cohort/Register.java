@@ -1,7 +1,6 @@
 package org.openstrat.cohort;
 
 import static org.apache.spark.sql.functions.array_join;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
@@ -10,7 +9,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
@@ -22,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.openstrat.features.Features;
+import org.openstrat.spark.Codegen;
 
 /**
  * The admission register: per PCN and per ICC, its registered (scored) patients with an emergency
@@ -123,7 +122,7 @@ public final class Register {
               ? null
               : cohort.filter(col(CohortColumns.LEVEL).equalTo(level.key()))
                   .groupBy(col(CohortColumns.GROUP).as("_list"), col("nhs_number"))
-                  .agg(array_join(array_sort(collect_set(col(CohortColumns.COHORT))), "; ").as("cohorts"));
+                  .agg(array_join(Codegen.sorted(collect_set(col(CohortColumns.COHORT))), "; ").as("cohorts"));
       Dataset<Row> one = patients.filter(group.isNotNull()).withColumn("_list", group);
       one = lists == null
           ? one.withColumn("cohorts", lit(null).cast("string"))
@@ -182,7 +181,7 @@ public final class Register {
    * of illness, and a chapter says less about a patient than a code would.
    */
   public static Column diagnosisGroup(Column code) {
-    Column c3 = substring(upper(code), 1, 3);
+    Column c3 = substring(Codegen.asciiUpper(code), 1, 3);
     Column g = lit(null).cast("string");
     for (int i = CHAPTERS.length - 1; i >= 0; i--) {
       g = when(c3.between(CHAPTERS[i][0], CHAPTERS[i][1]), lit(CHAPTERS[i][2])).otherwise(g);

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.openstrat.core.StratException;
+import org.openstrat.spark.Codegen;
 
 /**
  * One pass over GP events for every code-list rule of every score: each event is joined to a
@@ -59,7 +60,7 @@ public final class CodedEvents {
     Column joined = org.apache.spark.sql.functions.concat(lit(sep),
         org.apache.spark.sql.functions.array_join(evidence, sep));
     String pattern = sep + java.util.regex.Pattern.quote(family + ":") + "([^" + sep + "]*)";
-    return org.apache.spark.sql.functions.array_sort(
+    return Codegen.sorted(
         org.apache.spark.sql.functions.regexp_extract_all(joined, lit(pattern), lit(1)));
   }
 

@@ -1,6 +1,5 @@
 package org.openstrat.features;
 
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
@@ -21,6 +20,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.openstrat.spark.Codegen;
 
 /**
  * Per-patient counts and flags from the typed extracts, each within a window ending at the as-of
@@ -163,7 +163,7 @@ public final class Features {
         .groupBy(NHS_NUMBER)
         .agg(
             max(struct(col("start_date"), col("service_type"))).as("latest"),
-            array_sort(collect_set(col("service_type"))).as(SOCIAL_CARE_SERVICES))
+            Codegen.sorted(collect_set(col("service_type"))).as(SOCIAL_CARE_SERVICES))
         .select(
             col(NHS_NUMBER),
             col("latest.service_type").as(SOCIAL_CARE_SERVICE),

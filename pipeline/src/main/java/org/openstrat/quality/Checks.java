@@ -1,6 +1,5 @@
 package org.openstrat.quality;
 
-import org.openstrat.core.Reason;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_remove;
 import static org.apache.spark.sql.functions.call_function;
@@ -12,13 +11,14 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.translate;
 import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
+import org.openstrat.core.Reason;
+import org.openstrat.spark.Codegen;
 import org.openstrat.util.CheckDigits;
 
 /**
@@ -196,7 +196,6 @@ public final class Checks {
    * 1.0 s with this.
    */
   private static Column cleanIcd10(Column s) {
-    return regexp_replace(translate(s, "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-        "[.\\s]", "");
+    return regexp_replace(Codegen.asciiUpper(s), "[.\\s]", "");
   }
 }

@@ -2,7 +2,6 @@ package org.openstrat.quality;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_except;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.concat;
@@ -15,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.openstrat.ingest.Ingest;
+import org.openstrat.spark.Codegen;
 
 /** SUS admitted patient care: consultant episodes become hospital spells. */
 final class Episodes {
@@ -56,7 +56,7 @@ final class Episodes {
         col("discharge_date"),
         col("_f.admission_method").as("admission_method"),
         col("_f.primary_diagnosis").as("primary_diagnosis"),
-        array_sort(array_except(col("_dx"), array(col("_f.primary_diagnosis"))))
+        Codegen.sorted(array_except(col("_dx"), array(col("_f.primary_diagnosis"))))
             .as("secondary_diagnoses"),
         col("_f." + Ingest.SOURCE_FILE).as(Ingest.SOURCE_FILE),
         col("_f." + Ingest.LINE).as(Ingest.LINE));

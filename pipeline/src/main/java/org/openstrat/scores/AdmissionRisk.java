@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
@@ -32,6 +31,7 @@ import org.openstrat.core.StratException;
 import org.openstrat.rules.AdmissionModel;
 import org.openstrat.rules.Band;
 import org.openstrat.rules.ModelTerm;
+import org.openstrat.spark.Codegen;
 
 /**
  * Emergency-admission risk: probability of at least one emergency admission in the next 12 months
@@ -81,7 +81,7 @@ public final class AdmissionRisk {
     // The services joined by a separator no service type holds, tested by regular expressions:
     // built-in functions run inside generated code, where exists() lambdas would not.
     String sep = "\u0001";
-    Column joined = lower(concat(lit(sep), array_join(services, sep), lit(sep)));
+    Column joined = Codegen.asciiLower(concat(lit(sep), array_join(services, sep), lit(sep)));
     String careHomeWords = "nursing|residential";
     String shortTermWords = "short|reablement|st-max";
     Column careHome = joined.rlike(careHomeWords);

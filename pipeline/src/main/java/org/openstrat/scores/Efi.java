@@ -1,7 +1,6 @@
 package org.openstrat.scores;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
@@ -20,6 +19,7 @@ import org.openstrat.features.Features;
 import org.openstrat.rules.EfiDeficit;
 import org.openstrat.rules.EfiRules;
 import org.openstrat.rules.ValueRule;
+import org.openstrat.spark.Codegen;
 
 /**
  * The electronic Frailty Index (Clegg A et al., Age and Ageing 2016;45:353-60): 36 deficits, eFI =
@@ -97,7 +97,7 @@ public final class Efi {
     Column coded = CodedEvents.keys(coalesce(evidence, array().cast("array<string>")), FAMILY);
     Column poly = when(coalesce(polypharmacyCount, lit(0)).geq(POLYPHARMACY_MIN),
         array(lit(POLYPHARMACY))).otherwise(array().cast("array<string>"));
-    return array_sort(org.apache.spark.sql.functions.array_union(coded, poly));
+    return Codegen.sorted(org.apache.spark.sql.functions.array_union(coded, poly));
   }
 
   /**

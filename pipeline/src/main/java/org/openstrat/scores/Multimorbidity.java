@@ -2,7 +2,6 @@ package org.openstrat.scores;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
-import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.array_except;
@@ -23,6 +22,7 @@ import org.openstrat.features.Features;
 import org.openstrat.features.Medications.MedicationRule;
 import org.openstrat.rules.LtcCondition;
 import org.openstrat.rules.MultimorbidityRules;
+import org.openstrat.spark.Codegen;
 
 /**
  * Multimorbidity: the long-term conditions present (count) and the Cambridge Multimorbidity Score
@@ -102,7 +102,7 @@ public final class Multimorbidity {
     }
     // array_except drops the nulls (absent conditions) inside generated code; a filter lambda
     // would be evaluated row by row outside it. The keys are distinct, so nothing else is lost.
-    return array_sort(
+    return Codegen.sorted(
         array_except(array(each.toArray(Column[]::new)), array(lit(null).cast("string"))));
   }
 
