@@ -203,6 +203,14 @@ class ValidateTest extends SparkTestBase {
     assertThat(repeated(1L, 1L)).containsExactly(1L);
     assertThat(repeated(-5L, -5L, -5L, 0L, 2L, 2L, 9L)).containsExactly(-5L, 2L);
     assertThat(repeated(1L, 2L, 2L)).containsExactly(2L);
+    // A partition's values in any order, more than the first array holds.
+    List<Long> many = new java.util.ArrayList<>();
+    for (long i = 3000; i > 0; i--) {
+      many.add(i % 1500 == 7 ? 42L : i);
+    }
+    List<Long> out = new java.util.ArrayList<>();
+    Duplicates.repeatedIn(many.iterator()).forEachRemaining(out::add);
+    assertThat(out).containsExactly(42L);
     // On Spark: shuffled and sorted by value first, so copies far apart are found.
     List<Row> hashes = java.util.stream.LongStream.of(4, 8, 15, 16, 23, 42, 15, 4, 4)
         .mapToObj(org.apache.spark.sql.RowFactory::create).map(Row.class::cast).toList();
