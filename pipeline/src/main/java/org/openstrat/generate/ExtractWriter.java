@@ -90,6 +90,9 @@ interface ExtractWriter extends AutoCloseable {
   final class Parquet implements ExtractWriter {
     private static final java.util.Set<String> HIGH_CARDINALITY =
         java.util.Set.of("nhs_number", "spell_id", "attendance_id", "appointment_id", "uprn");
+    /** Rows per row group at most: the unit of a Parquet scan's parallelism. */
+    static final int ROWS_PER_GROUP = 500_000;
+
     private final Path file;
     private final ParquetWriter<String[]> writer;
 
@@ -106,6 +109,10 @@ interface ExtractWriter extends AutoCloseable {
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withDictionaryEncoding(true)
               .withRowGroupSize(16L * 1024 * 1024)
+              // Spark reads a row group in one task: the 100k system's gp_events came in two
+              // groups of 3.55M and 0.72M rows (the size limit counts encoded bytes), so every
+              // scan of it was one long task and one short on two cores.
+              .withRowGroupRowCountLimit(ROWS_PER_GROUP)
               .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
               .withConf(new Configuration(false));
       // Identifiers are (nearly) unique: a dictionary only costs lookups before it falls back.
