@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.locate;
+import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.split;
@@ -58,9 +59,10 @@ public final class Checks {
     // dashes here, and rejects impossible days such as 2023-02-30. Same result as
     // rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$") then to_date(s, "yyyy-MM-dd"), without a regex and a
     // DateTimeFormatter on every row. instr, locate and the comparison for the first character
-    // copy nothing; the one substring guards the last character, which the cast would trim.
+    // copy nothing; the one substring guards the last character, which the cast would trim. Ten
+    // bytes, not ten characters: a date is ASCII, and bytes are known without a walk over them.
     Column shape =
-        length(s).equalTo(10)
+        octet_length(s).equalTo(10)
             .and(instr(s, "-").equalTo(5))
             .and(locate("-", s, 6).equalTo(8))
             .and(s.geq("0")).and(s.lt(":"))

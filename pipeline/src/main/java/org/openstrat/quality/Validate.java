@@ -343,10 +343,16 @@ public final class Validate {
       List<ContractColumn> rules, LocalDate extractDate, Map<String, Column> validity) {
     Column r = when(col(Ingest.STRUCTURE_ERROR).isNotNull(), col(Ingest.STRUCTURE_ERROR));
     // Before any column's own checks: a field over the maximum is a broken row, whichever it is.
+    // Characters are counted (a walk over each field's bytes) only where some field has more
+    // bytes than the limit allows characters: a character is at least one byte.
+    Column mostBytes = org.apache.spark.sql.functions.greatest(
+        rules.stream().map(c -> org.apache.spark.sql.functions.octet_length(col(c.name())))
+            .toArray(Column[]::new));
     Column longest = org.apache.spark.sql.functions.greatest(
         rules.stream().map(c -> org.apache.spark.sql.functions.length(col(c.name())))
             .toArray(Column[]::new));
-    r = r.when(longest.gt(Checks.MAX_FIELD_CHARS), lit(Reason.FIELD_TOO_LONG.name()));
+    r = r.when(mostBytes.gt(Checks.MAX_FIELD_CHARS).and(longest.gt(Checks.MAX_FIELD_CHARS)),
+        lit(Reason.FIELD_TOO_LONG.name()));
     Column min = lit(Date.valueOf(Checks.MIN_DATE));
     Column max = lit(Date.valueOf(extractDate));
     for (ContractColumn rule : rules) {

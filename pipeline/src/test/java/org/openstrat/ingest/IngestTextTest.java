@@ -183,7 +183,10 @@ class IngestTextTest extends SparkTestBase {
         + practice(2).replace("Practice 2", name1000 + "N") // line 3: one over
         + practice(3).replace("Practice 3", "\"" + "N".repeat(1_000_000) + "\"") // line 4: 1 MB
         + practice(4).replace("Practice 4", "N".repeat(2 * Utf8Lines.MAX_LINE_BYTES)) // 5: cut
-        + practice(5), StandardCharsets.UTF_8);
+        + practice(5)
+        // line 7: at the maximum in characters, over it in bytes: accepted
+        + practice(6).replace("Practice 6", "\u00e9".repeat(Checks.MAX_FIELD_CHARS)),
+        StandardCharsets.UTF_8);
     RawExtracts raw = Ingest.read(spark(), dir);
     Validated v = Validate.apply(raw, LocalDate.of(2025, 1, 1), LocalDate.of(2025, 3, 31),
         QualityConfig.defaults());
@@ -193,7 +196,7 @@ class IngestTextTest extends SparkTestBase {
     }
     assertThat(reasons).containsExactly(Map.entry(3L, "FIELD_TOO_LONG"), Map.entry(4L, "FIELD_TOO_LONG"),
         Map.entry(5L, "FIELD_TOO_LONG"));
-    assertThat(v.accepted().get(Extract.PRACTICES).count()).isEqualTo(2);
+    assertThat(v.accepted().get(Extract.PRACTICES).count()).isEqualTo(3);
   }
 
   @Test

@@ -133,7 +133,9 @@ class ChecksTest extends SparkTestBase {
   void datesParseOnlyInTheIsoShape() {
     List<String> values = List.of("2023-01-31", "1900-01-01", "2024-02-29", "2023-02-29",
         "2023-02-30", "2023-13-01", "2023-1-01", "2023-01-1 ", " 2023-01-1", "+023-01-01",
-        "2023-01-0a", "2023/01/01", "20230101", "2023-01-01T00:00", "", "0000-00-00");
+        "2023-01-0a", "2023/01/01", "20230101", "2023-01-01T00:00", "", "0000-00-00",
+        // ten characters in eleven bytes; ten bytes in nine characters; non-ASCII digits
+        "2023-01-0\u00e9", "2023-01-\u00e9", "2023-01-\u0661\u0662");
     List<Row> got = strings(values)
         .select(col("v"), Checks.parseDate(col("v")).cast("string").as("d")).collectAsList();
     java.util.Map<String, String> parsed = new java.util.HashMap<>();
