@@ -332,6 +332,13 @@ public final class Validate {
     return parsed(dateColumn);
   }
 
+  /** The greatest of {@code f} over the contract's columns. */
+  private static Column greatestOf(
+      List<ContractColumn> rules, java.util.function.Function<Column, Column> f) {
+    return org.apache.spark.sql.functions.greatest(
+        rules.stream().map(c -> f.apply(col(c.name()))).toArray(Column[]::new));
+  }
+
   /**
    * Structure error, then a field over {@link Checks#MAX_FIELD_CHARS}, then each column's checks
    * in contract order: the first failure. Dates are
@@ -345,13 +352,9 @@ public final class Validate {
     // Before any column's own checks: a field over the maximum is a broken row, whichever it is.
     // Characters are counted (a walk over each field's bytes) only where some field has more
     // bytes than the limit allows characters: a character is at least one byte.
-    Column mostBytes = org.apache.spark.sql.functions.greatest(
-        rules.stream().map(c -> org.apache.spark.sql.functions.octet_length(col(c.name())))
-            .toArray(Column[]::new));
-    Column longest = org.apache.spark.sql.functions.greatest(
-        rules.stream().map(c -> org.apache.spark.sql.functions.length(col(c.name())))
-            .toArray(Column[]::new));
-    r = r.when(mostBytes.gt(Checks.MAX_FIELD_CHARS).and(longest.gt(Checks.MAX_FIELD_CHARS)),
+    int limit = Checks.MAX_FIELD_CHARS;
+    r = r.when(greatestOf(rules, org.apache.spark.sql.functions::octet_length).gt(limit)
+            .and(greatestOf(rules, org.apache.spark.sql.functions::length).gt(limit)),
         lit(Reason.FIELD_TOO_LONG.name()));
     Column min = lit(Date.valueOf(Checks.MIN_DATE));
     Column max = lit(Date.valueOf(extractDate));

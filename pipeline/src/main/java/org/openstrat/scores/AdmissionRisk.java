@@ -72,7 +72,7 @@ public final class AdmissionRisk {
    * age, sex, imd_decile and social_care_services: age bands 65-74, 75-84, 85+ (completed years on
    * as-of); sex_male (sex M); imd_q1 (IMD decile 1 or 2, the most deprived fifth; unknown = not);
    * and one flag per kind of open social care service, by the service type's words (CLD service
-   * types, case-insensitive): "nursing" or "residential" = care home; "short", "reablement" or
+   * types, A-Z matched as a-z): "nursing" or "residential" = care home; "short", "reablement" or
    * "st-max" = short-term; any other open service = community.
    */
   public static Dataset<Row> withModelFeatures(Dataset<Row> features) {
