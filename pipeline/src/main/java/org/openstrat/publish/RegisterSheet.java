@@ -10,7 +10,8 @@ import org.apache.poi.ss.usermodel.CellStyle;
 import org.apache.poi.ss.usermodel.FillPatternType;
 import org.apache.poi.ss.usermodel.IndexedColors;
 import org.apache.poi.ss.usermodel.Sheet;
-import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.apache.poi.xssf.streaming.DeferredSXSSFSheet;
+import org.apache.poi.xssf.streaming.DeferredSXSSFWorkbook;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.openstrat.cohort.CohortColumns;
@@ -144,16 +145,23 @@ final class RegisterSheet {
   }
 
   /** Adds the sheet to {@code wb}. */
-  static void write(XSSFWorkbook wb, Workbook.Styles s, Workbook.Title t, Events e) {
-    Sheet sh = wb.createSheet(NAME);
+  static void write(DeferredSXSSFWorkbook wb, Workbook.Styles s, Workbook.Title t, Events e) {
+    DeferredSXSSFSheet sheet = wb.createSheet(NAME);
+    List<PeopleColumn> shown = COLUMNS.stream().map(Column::shown).toList();
+    Workbook.columnWidths(sheet, shown);
+    Workbook.listSetup(sheet, t, NAME, Workbook.HEADER_ROW + e.rows().size(), COLUMNS.size());
+    CellStyle mark = mark(wb, s); // styles are made before the rows: they are written first
+    sheet.setRowGenerator(sh -> rows(sh, s, t, e, shown, mark));
+  }
+
+  private static void rows(Sheet sh, Workbook.Styles s, Workbook.Title t, Events e,
+      List<PeopleColumn> shown, CellStyle mark) {
     Workbook.cell(sh, 0, 0, t.name() + " (" + t.code() + "): admission register, " + count(e) + ", "
         + e.from() + " to " + e.to(), s.title);
     Workbook.cell(sh, 1, 0, "Emergency admissions, discharges from them and A&E attendances, as known on "
         + t.asOf() + ". A readmission within 30 days is marked Yes on a yellow background.", s.plain);
     Workbook.cell(sh, 2, 0, "Confidential: identifies patients. For their direct care only.", s.plain);
-    List<PeopleColumn> shown = COLUMNS.stream().map(Column::shown).toList();
     Workbook.headerRow(sh, s, shown);
-    CellStyle mark = mark(wb, s);
     int r = Workbook.HEADER_ROW + 1;
     for (Row row : e.rows()) {
       org.apache.poi.ss.usermodel.Row x = sh.createRow(r++);
@@ -171,11 +179,10 @@ final class RegisterSheet {
     if (e.rows().isEmpty()) {
       Workbook.cell(sh, r, 0, none(e), s.plain);
     }
-    Workbook.listSetup(sh, t, NAME, r - 1, COLUMNS.size());
   }
 
   /** Bold on a light fill: a readmission stands out on screen and in a black-and-white print. */
-  private static CellStyle mark(XSSFWorkbook wb, Workbook.Styles s) {
+  private static CellStyle mark(DeferredSXSSFWorkbook wb, Workbook.Styles s) {
     CellStyle m = wb.createCellStyle();
     m.cloneStyleFrom(s.bold);
     m.setFillForegroundColor(IndexedColors.LIGHT_YELLOW.getIndex());

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.poi.ss.usermodel.BorderStyle;
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellStyle;
@@ -28,6 +29,8 @@ import org.apache.poi.ss.usermodel.PrintSetup;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.ss.usermodel.VerticalAlignment;
 import org.apache.poi.ss.util.CellRangeAddress;
+import org.apache.poi.xssf.streaming.DeferredSXSSFSheet;
+import org.apache.poi.xssf.streaming.DeferredSXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.spark.sql.Row;
 import org.openstrat.cohort.CohortColumns;
@@ -54,6 +57,9 @@ public final class Workbook {
   static final String READ_ME = "Read me";
   /** Shown for a flag whose source has no record for the patient (not the same as No). */
   static final String NOT_KNOWN = PeopleColumn.NOT_KNOWN;
+
+  /** Rows a streamed sheet keeps in memory while it is written (POI's default). */
+  private static final int ROW_WINDOW = 100;
 
   /** The fixed zip entry time: 1 January 2000 (DOS time cannot go before 1980). */
   private static final long ZIP_TIME = LocalDate.of(2000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
@@ -266,7 +272,12 @@ public final class Workbook {
   static void write(Path file, Title t, List<Row> rows, List<Row> leavers, RegisterSheet.Events events)
       throws IOException {
     ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    try (XSSFWorkbook wb = new XSSFWorkbook()) {
+    XSSFWorkbook template = new XSSFWorkbook();
+    // Streamed: each sheet's rows are made as its part of the file is written, never held as POI's
+    // in-memory cells (the driver wrote the 1M system's 32 workbooks in 42 s that way), and never
+    // put in a temporary file (they identify patients). So everything that is not a row (widths,
+    // styles, freeze panes, filters, print setup) is set before the write, the rows in generators.
+    try (DeferredSXSSFWorkbook wb = new DeferredSXSSFWorkbook(template, ROW_WINDOW)) {
       Styles s = new Styles(wb);
       Map<String, List<Row>> byCohort = new LinkedHashMap<>();
       for (Row r : rows) {
@@ -284,23 +295,29 @@ public final class Workbook {
       }
       leftSheet(wb.createSheet(LEFT), s, leavers);
       readMe(wb.createSheet(READ_ME), s, t, events != null);
-      var props = wb.getProperties().getCoreProperties();
+      var props = template.getProperties().getCoreProperties();
       Date when = Date.from(t.asOf().atStartOfDay().toInstant(ZoneOffset.UTC));
       props.setCreated(Optional.of(when));
       props.setModified(Optional.of(when));
       props.setCreator("strat");
       props.setTitle(t.name() + " (" + t.code() + ") cohort list " + t.asOf());
-      wb.write(raw);
+      wb.writeAvoidingTempFiles(raw);
     }
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
       repack(raw.toByteArray(), out);
     }
   }
 
-  private static void about(Sheet sh, Styles s, Title t, Map<String, List<Row>> byCohort,
+  private static void about(DeferredSXSSFSheet sheet, Styles s, Title t, Map<String, List<Row>> byCohort,
       RegisterSheet.Events events) {
-    sh.setColumnWidth(0, 24 * 256);
-    sh.setColumnWidth(1, 100 * 256);
+    sheet.setColumnWidth(0, 24 * 256);
+    sheet.setColumnWidth(1, 100 * 256);
+    landscape(sheet, t, ABOUT);
+    sheet.setRowGenerator(sh -> aboutRows(sh, s, t, byCohort, events));
+  }
+
+  private static void aboutRows(Sheet sh, Styles s, Title t, Map<String, List<Row>> byCohort,
+      RegisterSheet.Events events) {
     int r = 0;
     cell(sh, r++, 0, t.name() + " (" + t.code() + ")", s.title);
     cell(sh, r++, 0, "Patients for case management, as of " + t.asOf(), s.bold);
@@ -326,7 +343,6 @@ public final class Workbook {
         "Identifies patients. For their direct care by this " + (t.level().equals("icc") ? "ICC" : "PCN")
             + "'s teams only; do not forward.");
     pair(sh, r, s, "Read me", "The \"" + READ_ME + "\" sheet says what each column means and how the scores are worked out.");
-    landscape(sh, t, ABOUT);
   }
 
   /** A cohort definition in words. */
@@ -344,9 +360,15 @@ public final class Workbook {
         : "The top " + d.topPercent() + "% of " + who + " by " + by + ".";
   }
 
-  private static void cohortSheet(XSSFWorkbook wb, Styles s, Title t, CohortDefinition d, List<Row> rows) {
+  private static void cohortSheet(DeferredSXSSFWorkbook wb, Styles s, Title t, CohortDefinition d, List<Row> rows) {
     String name = d.name().length() > 31 ? d.name().substring(0, 31) : d.name();
-    Sheet sh = wb.createSheet(name);
+    DeferredSXSSFSheet sheet = wb.createSheet(name);
+    columnWidths(sheet, COLUMNS);
+    listSetup(sheet, t, d.name(), HEADER_ROW + rows.size(), COLUMNS.size());
+    sheet.setRowGenerator(sh -> cohortRows(sh, s, t, d, rows));
+  }
+
+  private static void cohortRows(Sheet sh, Styles s, Title t, CohortDefinition d, List<Row> rows) {
     cell(sh, 0, 0, t.name() + " (" + t.code() + "): " + d.name() + ", " + rows.size() + " patients, as of " + t.asOf(), s.title);
     cell(sh, 1, 0, words(d) + " Not known = no record in that source (not the same as No).", s.plain);
     cell(sh, 2, 0, "Confidential: identifies patients. For their direct care only.", s.plain);
@@ -361,17 +383,22 @@ public final class Workbook {
       // Excel and LibreOffice keep a stored height, so a wrapped cell needs its row made tall here.
       x.setHeightInPoints(lines * LINE_POINTS + 2);
     }
-    listSetup(sh, t, d.name(), r - 1, COLUMNS.size());
   }
 
-  /** The header row of a list sheet: set widths, wrapped bold headers, as tall as the longest. */
+  /** A list sheet's column widths (set before its rows are made). */
+  static void columnWidths(Sheet sh, List<PeopleColumn> columns) {
+    for (int c = 0; c < columns.size(); c++) {
+      sh.setColumnWidth(c, columns.get(c).width() * 256);
+    }
+  }
+
+  /** The header row of a list sheet: wrapped bold headers, as tall as the longest. */
   static void headerRow(Sheet sh, Styles s, List<PeopleColumn> columns) {
     org.apache.poi.ss.usermodel.Row h = sh.createRow(HEADER_ROW);
     for (int c = 0; c < columns.size(); c++) {
       Cell cell = h.createCell(c);
       cell.setCellValue(columns.get(c).header());
       cell.setCellStyle(s.header);
-      sh.setColumnWidth(c, columns.get(c).width() * 256);
     }
     int headerLines = 1;
     for (PeopleColumn c : columns) {
@@ -491,15 +518,28 @@ public final class Workbook {
     return lines;
   }
 
-  private static void leftSheet(Sheet sh, Styles s, List<Row> leavers) {
-    String[] head = {"Cohort", "NHS number", "Previous rank", "Practice code", "Why they left"};
+  private static final String[] LEFT_HEAD =
+      {"Cohort", "NHS number", "Previous rank", "Practice code", "Why they left"};
+
+  private static void leftSheet(DeferredSXSSFSheet sheet, Styles s, List<Row> leavers) {
     int[] width = {24, 12, 9, 10, 44};
+    for (int c = 0; c < width.length; c++) {
+      sheet.setColumnWidth(c, width[c] * 256);
+    }
+    sheet.createFreezePane(0, 1);
+    sheet.setAutoFilter(new CellRangeAddress(0, leavers.size(), 0, LEFT_HEAD.length - 1));
+    sheet.setRepeatingRows(new CellRangeAddress(0, 0, -1, -1));
+    portrait(sheet);
+    sheet.setRowGenerator(sh -> leftRows(sh, s, leavers));
+  }
+
+  private static void leftRows(Sheet sh, Styles s, List<Row> leavers) {
+    String[] head = LEFT_HEAD;
     org.apache.poi.ss.usermodel.Row h = sh.createRow(0);
     for (int c = 0; c < head.length; c++) {
       Cell cell = h.createCell(c);
       cell.setCellValue(head[c]);
       cell.setCellStyle(s.header);
-      sh.setColumnWidth(c, width[c] * 256);
     }
     int r = 1;
     for (Row l : leavers) {
@@ -516,15 +556,16 @@ public final class Workbook {
     if (leavers.isEmpty()) {
       cell(sh, 1, 0, "No one left these lists since the previous publication (or there was none).", s.plain);
     }
-    sh.createFreezePane(0, 1);
-    sh.setAutoFilter(new CellRangeAddress(0, Math.max(0, r - 1), 0, head.length - 1));
-    sh.setRepeatingRows(new CellRangeAddress(0, 0, -1, -1));
-    portrait(sh);
   }
 
-  private static void readMe(Sheet sh, Styles s, Title t, boolean register) {
-    sh.setColumnWidth(0, 34 * 256);
-    sh.setColumnWidth(1, 110 * 256);
+  private static void readMe(DeferredSXSSFSheet sheet, Styles s, Title t, boolean register) {
+    sheet.setColumnWidth(0, 34 * 256);
+    sheet.setColumnWidth(1, 110 * 256);
+    portrait(sheet);
+    sheet.setRowGenerator(sh -> readMeRows(sh, s, t, register));
+  }
+
+  private static void readMeRows(Sheet sh, Styles s, Title t, boolean register) {
     int r = 0;
     cell(sh, r++, 0, "Read me", s.title);
     r++;
@@ -555,7 +596,6 @@ public final class Workbook {
         "The source (e.g. housing) has no record for this patient, so the flag is unknown. It is not the same as No,"
             + " which means a record says no.");
     pair(sh, r, s, "Contact", t.p().contact());
-    portrait(sh);
   }
 
   private static String pct(double p) {
@@ -602,15 +642,27 @@ public final class Workbook {
     sh.getFooter().setCenter("Page &P of &N");
   }
 
-  /** The same entries in the same order, every entry time fixed: the same workbook, the same bytes. */
+  /**
+   * The same entries in name order ({@code [Content_Types].xml} first, as Office writes it), every
+   * entry time fixed: the same workbook, the same bytes.
+   */
   static void repack(byte[] zip, OutputStream out) throws IOException {
-    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip));
-        ZipOutputStream z = new ZipOutputStream(out)) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        ZipEntry n = new ZipEntry(e.getName());
+    java.util.TreeMap<String, byte[]> entries = new java.util.TreeMap<>();
+    // POI's streaming writer stores sizes after each entry's data (a data descriptor), which
+    // java.util.zip's reader refuses; commons-compress (POI's own zip library) reads them. Its
+    // entries come in no set order (the sheets after the parts POI keeps in a hash map).
+    try (ZipArchiveInputStream in =
+            new ZipArchiveInputStream(new ByteArrayInputStream(zip), "UTF-8", true, true)) {
+      for (ZipArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        entries.put(e.getName(), in.readAllBytes());
+      }
+    }
+    try (ZipOutputStream z = new ZipOutputStream(out)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        ZipEntry n = new ZipEntry(e.getKey());
         n.setTime(ZIP_TIME);
         z.putNextEntry(n);
-        in.transferTo(z);
+        z.write(e.getValue());
         z.closeEntry();
       }
     }
@@ -629,7 +681,7 @@ public final class Workbook {
     final CellStyle date;
     final CellStyle notKnown;
 
-    Styles(XSSFWorkbook wb) {
+    Styles(org.apache.poi.ss.usermodel.Workbook wb) {
       Font base = wb.getFontAt(0); // every cell without a font of its own
       base.setFontName(FONT);
       base.setFontHeightInPoints(FONT_POINTS);
@@ -670,14 +722,14 @@ public final class Workbook {
       notKnown.setVerticalAlignment(VerticalAlignment.TOP);
     }
 
-    private static Font font(XSSFWorkbook wb) {
+    private static Font font(org.apache.poi.ss.usermodel.Workbook wb) {
       Font f = wb.createFont();
       f.setFontName(FONT);
       f.setFontHeightInPoints(FONT_POINTS);
       return f;
     }
 
-    private static CellStyle numeric(XSSFWorkbook wb, String format) {
+    private static CellStyle numeric(org.apache.poi.ss.usermodel.Workbook wb, String format) {
       CellStyle st = wb.createCellStyle();
       st.setDataFormat(wb.createDataFormat().getFormat(format));
       st.setVerticalAlignment(VerticalAlignment.TOP);

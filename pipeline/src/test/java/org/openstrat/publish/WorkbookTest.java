@@ -457,6 +457,39 @@ class WorkbookTest {
         .isEqualTo(Files.readAllBytes(writeWithRegister("rb.xlsx", events())));
   }
 
+  /**
+   * Patients' rows go from memory to the workbook's file and nowhere else: POI's streaming writer
+   * would otherwise put each sheet's rows, and the workbook, in temporary files (under
+   * java.io.tmpdir, outside the run's folders and its clean-up).
+   */
+  @Test
+  void noRowIsWrittenToATemporaryFile() throws Exception {
+    List<String> asked = new java.util.ArrayList<>();
+    org.apache.poi.util.TempFileCreationStrategy refuse = new org.apache.poi.util.TempFileCreationStrategy() {
+      @Override
+      public java.io.File createTempFile(String prefix, String suffix) throws java.io.IOException {
+        asked.add(prefix + "*" + suffix);
+        throw new java.io.IOException("a temporary file was asked for: " + prefix + "*" + suffix);
+      }
+
+      @Override
+      public java.io.File createTempDirectory(String prefix) throws java.io.IOException {
+        asked.add(prefix);
+        throw new java.io.IOException("a temporary folder was asked for: " + prefix);
+      }
+    };
+    org.apache.poi.util.TempFile.setTempFileCreationStrategy(refuse);
+    try {
+      Path f = writeWithRegister("no-temp.xlsx", events());
+      write("no-temp-plain.xlsx");
+      assertThat(f).isNotEmptyFile();
+    } finally {
+      org.apache.poi.util.TempFile.setTempFileCreationStrategy(
+          new org.apache.poi.util.DefaultTempFileCreationStrategy());
+    }
+    assertThat(asked).isEmpty();
+  }
+
   @Test
   void cohortDefinitionsInWords() {
     assertThat(Workbook.words(new CohortDefinition("mb", "efi", CohortConfig.ALL, List.of(CohortLevel.ICC),
