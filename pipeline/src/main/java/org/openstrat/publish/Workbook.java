@@ -169,17 +169,69 @@ public final class Workbook {
         : new ListRows(RegisterSheet.sorted(register.rows()).toLocalIterator(),
             org.openstrat.cohort.Register.LEVEL, org.openstrat.cohort.Register.GROUP);
     int n = 0;
-    for (ListKey k = first(books.key(), events.key(), left); k != null; k = first(books.key(), events.key(), left)) {
-      List<Row> rows = books.take(k);
-      List<Row> happened = events.take(k);
-      List<Row> gone = left.getOrDefault(k, List.of());
-      left.remove(k);
-      String name = name(k.level(), rows.isEmpty() ? happened : rows);
-      writeList(root, k, name, asOf, p, config, rows, gone,
-          register == null ? null : new RegisterSheet.Events(register.from(), asOf, happened));
-      n++;
+    // Lists are read here, in order, and written side by side by the pool: a workbook is the
+    // driver's work alone (the executors wait), one core's worth per list. At most one list per
+    // thread is held beyond the one being read.
+    int threads = Math.max(1, Math.min(MAX_WRITERS, Runtime.getRuntime().availableProcessors()));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        threads, r -> {
+          Thread th = new Thread(r, "strat-workbook");
+          th.setDaemon(true);
+          return th;
+        });
+    java.util.ArrayDeque<java.util.concurrent.Future<?>> writing = new java.util.ArrayDeque<>();
+    try {
+      for (ListKey k = first(books.key(), events.key(), left); k != null;
+          k = first(books.key(), events.key(), left)) {
+        List<Row> rows = books.take(k);
+        List<Row> happened = events.take(k);
+        List<Row> gone = left.getOrDefault(k, List.of());
+        left.remove(k);
+        String name = name(k.level(), rows.isEmpty() ? happened : rows);
+        RegisterSheet.Events e =
+            register == null ? null : new RegisterSheet.Events(register.from(), asOf, happened);
+        ListKey list = k;
+        writing.add(pool.submit(() -> {
+          writeList(root, list, name, asOf, p, config, rows, gone, e);
+          return null;
+        }));
+        if (writing.size() >= threads) {
+          finish(writing.poll());
+        }
+        n++;
+      }
+      while (!writing.isEmpty()) {
+        finish(writing.poll());
+      }
+    } finally {
+      pool.shutdownNow();
     }
     return n;
+  }
+
+  /** Threads writing workbooks at once, at most (fewer on fewer cores). */
+  private static final int MAX_WRITERS = 4;
+
+  /** Waits for one workbook; its failure is this call's. */
+  private static void finish(java.util.concurrent.Future<?> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while writing workbooks");
+    } catch (java.util.concurrent.ExecutionException ee) {
+      Throwable c = ee.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error er) {
+        throw er;
+      }
+      throw new IOException(c);
+    }
   }
 
   /** A list: its level ({@code pcn} or {@code icc}) and its PCN or ICC code. */

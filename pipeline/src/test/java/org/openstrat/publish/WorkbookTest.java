@@ -1,6 +1,7 @@
 package org.openstrat.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -376,6 +377,13 @@ class WorkbookTest {
       assertThat(text(wb.getSheet("top5_admission_risk"))).contains("0 patients");
       assertThat(registerRows(wb.getSheet(RegisterSheet.NAME))).containsExactly("2026-03-10 9434765901 S9");
     }
+    // Lists are written side by side: one that cannot be written fails the call, not a thread.
+    Path c = tmp.resolve("c");
+    Files.createDirectories(c.resolve("cohort_xlsx/icc"));
+    Files.writeString(c.resolve(books.get("icc/ICC01")), "already here");
+    assertThatThrownBy(() -> Workbook.writeAll(c, cohort, null, new Workbook.Admissions(register, FROM), AS_OF,
+        presentation(), config))
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
   }
 
   /** Date, NHS number and id of each register CSV row, in file order. */
