@@ -44,16 +44,19 @@ public final class Staging {
     Map<Extract, Dataset<Row>> accepted = new EnumMap<>(v.accepted());
     Map<Extract, Dataset<Row>> labels = new EnumMap<>(v.labels());
     Map<Extract, Dataset<Row>> labelled = new EnumMap<>(v.labelled());
+    Map<Extract, String> dirs = new EnumMap<>(Extract.class);
     for (Extract e : Validate.LARGE) {
-      Dataset<Row> l = v.labelled().get(e);
-      if (l == null) {
-        continue;
+      if (v.labelled().get(e) != null) {
+        // A folder of its own per call: a backtest validates twice into one scratch folder.
+        dirs.put(e, work.resolve("labelled-" + SEQUENCE.incrementAndGet() + "-" + e.fileName())
+            .toUri().toString());
       }
-      // A folder of its own per call: a backtest validates twice into one scratch folder.
-      String dir = work.resolve("labelled-" + SEQUENCE.incrementAndGet() + "-" + e.fileName())
-          .toUri().toString();
-      form(e, l).write().mode(SaveMode.Overwrite).parquet(dir);
-      Dataset<Row> staged = l.sparkSession().read().parquet(dir);
+    }
+    writeSideBySide(dirs, e -> form(e, v.labelled().get(e)));
+    for (Map.Entry<Extract, String> d : dirs.entrySet()) {
+      Extract e = d.getKey();
+      String dir = d.getValue();
+      Dataset<Row> staged = v.labelled().get(e).sparkSession().read().parquet(dir);
       Dataset<Row> asLabelled = withParsedDates(e, staged);
       labelled.put(e, asLabelled);
       labels.put(e, Validate.labelsOf(e, asLabelled));
@@ -62,6 +65,49 @@ public final class Staging {
     return new Validated(v.asOf(), v.extractDate(), v.config(), v.raw(),
         Collections.unmodifiableMap(accepted), Collections.unmodifiableMap(labels),
         Collections.unmodifiableMap(labelled), v.practicePcn());
+  }
+
+  /**
+   * Writes each extract's rows to its folder, all at once from a thread each. Every extract's
+   * labelling runs as a few Spark jobs (the registered list, its SNOMED ids, the hash shuffle,
+   * the labelling pass), each ending in a few long tasks that leave a core idle; written side by
+   * side, one extract's tasks fill what the other leaves (the scheduler is first in, first out,
+   * so the first extract's tasks still go first). The first failure is this call's.
+   */
+  private static void writeSideBySide(
+      Map<Extract, String> dirs, java.util.function.Function<Extract, Dataset<Row>> rows) {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, dirs.size()), r -> {
+          Thread t = new Thread(r, "strat-staging");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<?>> writing = new ArrayList<>();
+      for (Map.Entry<Extract, String> d : dirs.entrySet()) {
+        writing.add(pool.submit(
+            () -> rows.apply(d.getKey()).write().mode(SaveMode.Overwrite).parquet(d.getValue())));
+      }
+      for (java.util.concurrent.Future<?> f : writing) {
+        try {
+          f.get();
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while staging the GP extracts", ie);
+        } catch (java.util.concurrent.ExecutionException ee) {
+          Throwable c = ee.getCause();
+          if (c instanceof RuntimeException re) {
+            throw re;
+          }
+          if (c instanceof Error er) {
+            throw er;
+          }
+          throw new IllegalStateException(c);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** What is written: the typed columns, the label, and the text of rejected rows. */
