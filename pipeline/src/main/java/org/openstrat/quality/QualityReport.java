@@ -206,33 +206,30 @@ public final class QualityReport {
       Validated v, Dataset<Row> population, StageLog log, Path outDir,
       PreviousRows previous) {
     Map<Extract, ExtractCounts> counts = new EnumMap<>(Extract.class);
-    // Few metrics on purpose: the observation runs them on every row outside generated code.
-    // Counts per reason are observed on the rejected rows only, as they are written.
-    for (Extract e : v.labels().keySet()) {
-      long t0 = StageLog.start();
-      List<Column> metrics = new ArrayList<>(List.of(
-          count(lit(1)).as("read"),
-          count(col(Validate.REASON)).as("rejected"),
-          sum(when(col(Validate.OUTSIDE_WINDOW), 1L).otherwise(0L)).as("outside")));
-      String w = e.windowDate();
-      if (w != null) {
-        // The feed's own newest date, for the stale-feed rule: in the same pass as the counts.
-        metrics.add(max(when(col(Validate.REASON).isNull(), Validate.parsedColumn(w))).as("latest"));
+    // The extracts are counted side by side from a few driver threads: on small extracts a pass is
+    // mostly the driver's planning and the scheduler's fixed costs, and a big one ends in a few
+    // long tasks; either way the other extracts' jobs use what would be idle. The lines are
+    // reported in extract order, each with its own pass's time.
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(COUNTING_THREADS, r -> {
+          Thread th = new Thread(r, "strat-counting");
+          th.setDaemon(true);
+          return th;
+        });
+    try {
+      Map<Extract, java.util.concurrent.Future<Counted>> counting = new EnumMap<>(Extract.class);
+      for (Extract e : v.labels().keySet()) {
+        counting.put(e, pool.submit(() -> tally(v, e, outDir)));
       }
-      QualityWriter.Tally tally = QualityWriter.writeQuarantine(v, e, outDir, metrics);
-      Map<String, Object> m = tally.metrics();
-      long read = number(m.get("read"));
-      long accepted = read - number(m.get("rejected"));
-      long outside = number(m.get("outside"));
-      Map<Reason, Long> rejected = tally.rejected();
-      long spells = e == Extract.APC_SPELLS ? v.accepted().get(e).count() : -1;
-      List<String> files = new ArrayList<>();
-      for (Path p : v.raw().files().getOrDefault(e, List.of())) {
-        files.add(v.raw().inputDir().relativize(p).toString());
+      for (Map.Entry<Extract, java.util.concurrent.Future<Counted>> f : counting.entrySet()) {
+        Counted c = await(f.getValue());
+        counts.put(f.getKey(), c.counts());
+        // done() times from a start mark: one as far back as the pass itself took.
+        log.done("validate." + f.getKey().fileName(), c.counts().read(), c.counts().accepted(),
+            StageLog.start() - c.nanos());
       }
-      counts.put(e, new ExtractCounts(e, files, read, accepted, rejected, outside, spells,
-          date(m.get("latest"))));
-      log.done("validate." + e.fileName(), read, accepted, t0);
+    } finally {
+      pool.shutdownNow();
     }
 
     long t0 = StageLog.start();
@@ -333,6 +330,61 @@ public final class QualityReport {
   }
 
   /** An observed date: java.sql.Date or LocalDate (with the Java 8 time API on), null if none. */
+  /** Threads counting extracts at once. */
+  private static final int COUNTING_THREADS = 3;
+
+  /** One extract's counts and how long its pass took. */
+  private record Counted(ExtractCounts counts, long nanos) {}
+
+  /** Counts one extract while its quarantine is written. */
+  private static Counted tally(Validated v, Extract e, Path outDir) {
+    long t0 = StageLog.start();
+    // Few metrics on purpose: the observation runs them on every row outside generated code.
+    // Counts per reason are observed on the rejected rows only, as they are written.
+    List<Column> metrics = new ArrayList<>(List.of(
+        count(lit(1)).as("read"),
+        count(col(Validate.REASON)).as("rejected"),
+        sum(when(col(Validate.OUTSIDE_WINDOW), 1L).otherwise(0L)).as("outside")));
+    String w = e.windowDate();
+    if (w != null) {
+      // The feed's own newest date, for the stale-feed rule: in the same pass as the counts.
+      metrics.add(max(when(col(Validate.REASON).isNull(), Validate.parsedColumn(w))).as("latest"));
+    }
+    QualityWriter.Tally tally = QualityWriter.writeQuarantine(v, e, outDir, metrics);
+    Map<String, Object> m = tally.metrics();
+    long read = number(m.get("read"));
+    long accepted = read - number(m.get("rejected"));
+    long outside = number(m.get("outside"));
+    Map<Reason, Long> rejected = tally.rejected();
+    long spells = e == Extract.APC_SPELLS ? v.accepted().get(e).count() : -1;
+    List<String> files = new ArrayList<>();
+    for (Path p : v.raw().files().getOrDefault(e, List.of())) {
+      files.add(v.raw().inputDir().relativize(p).toString());
+    }
+    ExtractCounts counts = new ExtractCounts(e, files, read, accepted, rejected, outside, spells,
+        date(m.get("latest")));
+    return new Counted(counts, StageLog.start() - t0);
+  }
+
+  /** Waits for one extract's counts; its failure is this call's. */
+  private static Counted await(java.util.concurrent.Future<Counted> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while counting the extracts", ie);
+    } catch (java.util.concurrent.ExecutionException ee) {
+      Throwable c = ee.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error er) {
+        throw er;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
   private static LocalDate date(Object o) {
     if (o instanceof java.sql.Date d) {
       return d.toLocalDate();
