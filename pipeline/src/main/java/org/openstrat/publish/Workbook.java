@@ -37,6 +37,7 @@ import org.openstrat.cohort.CohortColumns;
 import org.openstrat.cohort.CohortConfig;
 import org.openstrat.cohort.CohortDefinition;
 import org.openstrat.rules.Band;
+import org.openstrat.util.SideBySide;
 
 /**
  * One list's workbook for the people who act on it (a PCN's, or an ICC's): an "About this list"
@@ -173,12 +174,7 @@ public final class Workbook {
     // driver's work alone (the executors wait), one core's worth per list. At most one list per
     // thread is held beyond the one being read.
     int threads = Math.max(1, Math.min(MAX_WRITERS, Runtime.getRuntime().availableProcessors()));
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-        threads, r -> {
-          Thread th = new Thread(r, "strat-workbook");
-          th.setDaemon(true);
-          return th;
-        });
+    java.util.concurrent.ExecutorService pool = SideBySide.pool("strat-workbook", threads);
     java.util.ArrayDeque<java.util.concurrent.Future<?>> writing = new java.util.ArrayDeque<>();
     try {
       for (ListKey k = first(books.key(), events.key(), left); k != null;
@@ -215,22 +211,9 @@ public final class Workbook {
   /** Waits for one workbook; its failure is this call's. */
   private static void finish(java.util.concurrent.Future<?> f) throws IOException {
     try {
-      f.get();
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while writing workbooks");
-    } catch (java.util.concurrent.ExecutionException ee) {
-      Throwable c = ee.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error er) {
-        throw er;
-      }
-      throw new IOException(c);
+      SideBySide.await(f);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Row;
 import org.openstrat.core.Reason;
 import org.openstrat.core.StageLog;
 import org.openstrat.ingest.Extract;
+import org.openstrat.util.SideBySide;
 
 /**
  * The quality report: per extract rows read = accepted + rejected with counts per reason, rows
@@ -210,19 +211,14 @@ public final class QualityReport {
     // mostly the driver's planning and the scheduler's fixed costs, and a big one ends in a few
     // long tasks; either way the other extracts' jobs use what would be idle. The lines are
     // reported in extract order, each with its own pass's time.
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(COUNTING_THREADS, r -> {
-          Thread th = new Thread(r, "strat-counting");
-          th.setDaemon(true);
-          return th;
-        });
+    java.util.concurrent.ExecutorService pool = SideBySide.pool("strat-counting", COUNTING_THREADS);
     try {
       Map<Extract, java.util.concurrent.Future<Counted>> counting = new EnumMap<>(Extract.class);
       for (Extract e : v.labels().keySet()) {
         counting.put(e, pool.submit(() -> tally(v, e, outDir)));
       }
       for (Map.Entry<Extract, java.util.concurrent.Future<Counted>> f : counting.entrySet()) {
-        Counted c = await(f.getValue());
+        Counted c = SideBySide.await(f.getValue());
         counts.put(f.getKey(), c.counts());
         // done() times from a start mark: one as far back as the pass itself took.
         log.done("validate." + f.getKey().fileName(), c.counts().read(), c.counts().accepted(),
@@ -364,25 +360,6 @@ public final class QualityReport {
     ExtractCounts counts = new ExtractCounts(e, files, read, accepted, rejected, outside, spells,
         date(m.get("latest")));
     return new Counted(counts, StageLog.start() - t0);
-  }
-
-  /** Waits for one extract's counts; its failure is this call's. */
-  private static Counted await(java.util.concurrent.Future<Counted> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while counting the extracts", ie);
-    } catch (java.util.concurrent.ExecutionException ee) {
-      Throwable c = ee.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error er) {
-        throw er;
-      }
-      throw new IllegalStateException(c);
-    }
   }
 
   private static LocalDate date(Object o) {

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructField;
 import org.openstrat.ingest.ContractColumn;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
+import org.openstrat.util.SideBySide;
 
 /**
  * The big GP extracts (95% of the rows) labelled once. Each is written to the run's scratch
@@ -76,35 +77,14 @@ public final class Staging {
    */
   private static void writeSideBySide(
       Map<Extract, String> dirs, java.util.function.Function<Extract, Dataset<Row>> rows) {
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, dirs.size()), r -> {
-          Thread t = new Thread(r, "strat-staging");
-          t.setDaemon(true);
-          return t;
-        });
+    java.util.concurrent.ExecutorService pool = SideBySide.pool("strat-staging", dirs.size());
     try {
       List<java.util.concurrent.Future<?>> writing = new ArrayList<>();
       for (Map.Entry<Extract, String> d : dirs.entrySet()) {
         writing.add(pool.submit(
             () -> rows.apply(d.getKey()).write().mode(SaveMode.Overwrite).parquet(d.getValue())));
       }
-      for (java.util.concurrent.Future<?> f : writing) {
-        try {
-          f.get();
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while staging the GP extracts", ie);
-        } catch (java.util.concurrent.ExecutionException ee) {
-          Throwable c = ee.getCause();
-          if (c instanceof RuntimeException re) {
-            throw re;
-          }
-          if (c instanceof Error er) {
-            throw er;
-          }
-          throw new IllegalStateException(c);
-        }
-      }
+      writing.forEach(SideBySide::await);
     } finally {
       pool.shutdownNow();
     }
