@@ -138,11 +138,12 @@ public final class Workbook {
    * Writes {@code cohort_xlsx/U#####_AS_OF.xlsx} per PCN and {@code cohort_xlsx/icc/ICC_AS_OF.xlsx}
    * per ICC, the lists read one at a time and written by a few threads at once: the leavers (a few
    * rows per list) gathered once, then every level's cohort rows and register rows in two sorted
-   * passes read side by side (a list is small; never a collect of all). A list gets its workbook if it has cohort rows, leavers or register
-   * rows: one whose patients all left since the previous publication still gets empty cohort
-   * sheets and its "Left the list", and one with admissions but nobody on a list (e.g. a PCN when
-   * every cohort is ICC-level) still gets its "Admission register". A list with none of the three
-   * gets no workbook (its register CSV, header only, says nothing happened).
+   * passes read side by side (a list is small; never a collect of all). A list gets its workbook
+   * if it has cohort rows, leavers or register rows: one whose patients all left since the
+   * previous publication still gets empty cohort sheets and its "Left the list", and one with
+   * admissions but nobody on a list (e.g. a PCN when every cohort is ICC-level) still gets its
+   * "Admission register". A list with none of the three gets no workbook (its register CSV,
+   * header only, says nothing happened).
    *
    * @param cohort cohort rows with {@link CohortDetail}'s columns
    * @param leavers leaver rows (null: no previous publication)

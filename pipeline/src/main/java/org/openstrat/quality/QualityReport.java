@@ -325,7 +325,6 @@ public final class QualityReport {
         previous.publication());
   }
 
-  /** An observed date: java.sql.Date or LocalDate (with the Java 8 time API on), null if none. */
   /** Threads counting extracts at once. */
   private static final int COUNTING_THREADS = 3;
 
@@ -362,6 +361,7 @@ public final class QualityReport {
     return new Counted(counts, StageLog.start() - t0);
   }
 
+  /** An observed date: java.sql.Date or LocalDate (with the Java 8 time API on), null if none. */
   private static LocalDate date(Object o) {
     if (o instanceof java.sql.Date d) {
       return d.toLocalDate();
