@@ -14,13 +14,13 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.openstrat.core.StratException;
 import org.openstrat.ingest.Extract;
+import org.openstrat.util.SideBySide;
 
 /**
  * Writes a whole synthetic ICS: every extract of the contract, extract.properties and
@@ -199,7 +199,7 @@ public final class Generator {
           int chunk = next++;
           window.add(pool.submit(() -> generateChunk(o, ics, codes, dates, chunk, FILE_CHUNK)));
         }
-        Buffer b = get(window.poll());
+        Buffer b = SideBySide.awaitIo(window.poll());
         for (Extract e : PATIENT_EXTRACTS) {
           ExtractWriter w = writers[e.ordinal()];
           for (Object r : b.rows[e.ordinal()]) {
@@ -284,7 +284,7 @@ public final class Generator {
         futures.add(pool.submit(() -> writePart(o, ics, codes, dates, ext, chunk)));
       }
       for (Future<PartResult> f : futures) {
-        PartResult r = get(f);
+        PartResult r = SideBySide.awaitIo(f);
         for (Extract e : PATIENT_EXTRACTS) {
           rows.merge(e, r.counts()[e.ordinal()], Long::sum);
         }
@@ -329,26 +329,5 @@ public final class Generator {
       }
     }
     return new PartResult(sink.counts, defects, sim.supersededRows);
-  }
-
-  private static <T> T get(Future<T> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof UncheckedIOException u) {
-        throw u.getCause();
-      }
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(c);
-    }
   }
 }

@@ -193,12 +193,12 @@ public final class Workbook {
           return null;
         }));
         if (writing.size() >= threads) {
-          finish(writing.poll());
+          SideBySide.awaitIo(writing.poll());
         }
         n++;
       }
       while (!writing.isEmpty()) {
-        finish(writing.poll());
+        SideBySide.awaitIo(writing.poll());
       }
     } finally {
       pool.shutdownNow();
@@ -208,15 +208,6 @@ public final class Workbook {
 
   /** Threads writing workbooks at once, at most (fewer on fewer cores). */
   private static final int MAX_WRITERS = 4;
-
-  /** Waits for one workbook; its failure is this call's. */
-  private static void finish(java.util.concurrent.Future<?> f) throws IOException {
-    try {
-      SideBySide.await(f);
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
 
   /** A list: its level ({@code pcn} or {@code icc}) and its PCN or ICC code. */
   record ListKey(String level, String code) implements Comparable<ListKey> {

@@ -49,4 +49,16 @@ public final class SideBySide {
       throw new IllegalStateException(c);
     }
   }
+
+  /**
+   * As {@link #await}, for callers that fail with {@link IOException}: an I/O failure of the work
+   * (thrown as such, or as {@link UncheckedIOException}) is rethrown as the {@code IOException}.
+   */
+  public static <T> T awaitIo(Future<T> f) throws IOException {
+    try {
+      return await(f);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
 }

@@ -48,6 +48,17 @@ class SideBySideTest {
       });
       assertThatThrownBy(() -> SideBySide.await(io)).isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("disk full");
+      // for callers that fail with IOException: the I/O failure itself, however it was thrown
+      IOException full = new IOException("disk full");
+      Future<Object> checked = pool.submit(() -> {
+        throw full;
+      });
+      assertThatThrownBy(() -> SideBySide.awaitIo(checked)).isSameAs(full);
+      Future<Object> wrapped = pool.submit(() -> {
+        throw new UncheckedIOException(full);
+      });
+      assertThatThrownBy(() -> SideBySide.awaitIo(wrapped)).isSameAs(full);
+      assertThatThrownBy(() -> SideBySide.awaitIo(unchecked)).isSameAs(bad);
     } finally {
       pool.shutdownNow();
     }
