@@ -133,6 +133,26 @@ class StratScriptTest {
   }
 
   @Test
+  void aRunOfTheSampleSizeGetsTheQuickCompilerAndTheSerialCollector() throws Exception {
+    String small = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    assertThat(run(Map.of(), "run", "--input", input(18L << 20).toString(), "--output", "o")
+        .javaArgs()).contains(small);
+    assertThat(run(Map.of("STRAT_HEAP", "4g"), "run", "--input", input(18L << 20).toString(),
+        "--output", "o").javaArgs()).contains(small);
+    assertThat(run(Map.of(), "run", "--input", input(40L << 20).toString(), "--output", "o")
+        .javaArgs()).doesNotContain("TieredStopAtLevel").doesNotContain("UseSerialGC");
+    assertThat(run(Map.of(), "--version").javaArgs())
+        .doesNotContain("TieredStopAtLevel").doesNotContain("UseSerialGC");
+    // Options of the user's own win: a second collector would stop the JVM.
+    Result own = run(Map.of("STRAT_JAVA_OPTS", "-XX:+UseG1GC"), "run", "--input",
+        input(18L << 20).toString(), "--output", "o");
+    assertThat(own.javaArgs()).contains("-XX:TieredStopAtLevel=1").doesNotContain("UseSerialGC");
+    assertThat(run(Map.of("STRAT_JAVA_OPTS", "-XX:-TieredCompilation"), "run", "--input",
+        input(18L << 20).toString(), "--output", "o").javaArgs())
+        .doesNotContain("TieredStopAtLevel").contains("-XX:+UseSerialGC");
+  }
+
+  @Test
   void aSmallInputOnABusyMachineStillGetsNoMoreThanHalf() throws Exception {
     available(3000);
     assertThat(xmx(run(Map.of(), "validate", "--input", input(1L << 20).toString(), "--output", "o")))
