@@ -134,7 +134,8 @@ class StratScriptTest {
 
   @Test
   void aRunOfTheSampleSizeGetsTheQuickCompilerAndTheSerialCollector() throws Exception {
-    String small = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    // The quick compiler alone would reserve 48 MB of code cache, which the sample fills.
+    String small = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=240m";
     assertThat(run(Map.of(), "run", "--input", input(18L << 20).toString(), "--output", "o")
         .javaArgs()).contains(small);
     assertThat(run(Map.of("STRAT_HEAP", "4g"), "run", "--input", input(18L << 20).toString(),
@@ -150,6 +151,12 @@ class StratScriptTest {
     assertThat(run(Map.of("STRAT_JAVA_OPTS", "-XX:-TieredCompilation"), "run", "--input",
         input(18L << 20).toString(), "--output", "o").javaArgs())
         .doesNotContain("TieredStopAtLevel").contains("-XX:+UseSerialGC");
+    assertThat(run(Map.of("STRAT_JAVA_OPTS", "-XX:ReservedCodeCacheSize=100m"), "run", "--input",
+        input(18L << 20).toString(), "--output", "o").javaArgs())
+        .contains("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=100m")
+        .doesNotContain("240m");
+    assertThat(run(Map.of(), "run", "--input", input(40L << 20).toString(), "--output", "o")
+        .javaArgs()).doesNotContain("CodeCache");
   }
 
   @Test
