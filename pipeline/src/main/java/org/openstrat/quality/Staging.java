@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.openstrat.ingest.ContractColumn;
 import org.openstrat.ingest.Extract;
 import org.openstrat.ingest.Ingest;
@@ -53,11 +54,13 @@ public final class Staging {
             .toUri().toString());
       }
     }
-    writeSideBySide(dirs, e -> form(e, v.labelled().get(e)));
+    Map<Extract, StructType> written = writeSideBySide(dirs, e -> form(e, v.labelled().get(e)));
     for (Map.Entry<Extract, String> d : dirs.entrySet()) {
       Extract e = d.getKey();
       String dir = d.getValue();
-      Dataset<Row> staged = v.labelled().get(e).sparkSession().read().parquet(dir);
+      // Read with the schema just written: without it Spark runs a job to read it from a footer.
+      Dataset<Row> staged =
+          v.labelled().get(e).sparkSession().read().schema(written.get(e)).parquet(dir);
       Dataset<Row> asLabelled = withParsedDates(e, staged);
       labelled.put(e, asLabelled);
       labels.put(e, Validate.labelsOf(e, asLabelled));
@@ -74,20 +77,27 @@ public final class Staging {
    * the labelling pass), each ending in a few long tasks that leave a core idle; written side by
    * side, one extract's tasks fill what the other leaves (the scheduler is first in, first out,
    * so the first extract's tasks still go first). The first failure is this call's.
+   *
+   * @return the schema each extract's rows were written with
    */
-  private static void writeSideBySide(
+  private static Map<Extract, StructType> writeSideBySide(
       Map<Extract, String> dirs, java.util.function.Function<Extract, Dataset<Row>> rows) {
+    Map<Extract, StructType> written = new java.util.concurrent.ConcurrentHashMap<>();
     java.util.concurrent.ExecutorService pool = SideBySide.pool("strat-staging", dirs.size());
     try {
       List<java.util.concurrent.Future<?>> writing = new ArrayList<>();
       for (Map.Entry<Extract, String> d : dirs.entrySet()) {
-        writing.add(pool.submit(
-            () -> rows.apply(d.getKey()).write().mode(SaveMode.Overwrite).parquet(d.getValue())));
+        writing.add(pool.submit(() -> {
+          Dataset<Row> r = rows.apply(d.getKey());
+          written.put(d.getKey(), r.schema());
+          r.write().mode(SaveMode.Overwrite).parquet(d.getValue());
+        }));
       }
       writing.forEach(SideBySide::await);
     } finally {
       pool.shutdownNow();
     }
+    return written;
   }
 
   /** What is written: the typed columns, the label, and the text of rejected rows. */

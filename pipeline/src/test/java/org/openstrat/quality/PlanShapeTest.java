@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -72,6 +74,30 @@ class PlanShapeTest extends SparkTestBase {
     }
     assertThat(v.labels().get(Extract.GP_EVENTS).where("reason is not null").count())
         .as("the fixture has rejected GP rows").isPositive();
+  }
+
+  @Test
+  void stagingRunsNoJobOutsideItsQueries(@TempDir Path work) throws Exception {
+    // Reading Parquet without a schema runs a job (no SQL execution) to read one from a footer;
+    // the staged files' schema is the one just written.
+    List<String> outsideQueries = java.util.Collections.synchronizedList(new ArrayList<>());
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart job) {
+        if (job.properties() == null
+            || job.properties().getProperty("spark.sql.execution.id") == null) {
+          outsideQueries.add(job.stageInfos().head().name());
+        }
+      }
+    };
+    spark().sparkContext().addSparkListener(listener);
+    try {
+      Staging.stageLarge(v, work);
+      spark().sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark().sparkContext().removeSparkListener(listener);
+    }
+    assertThat(outsideQueries).isEmpty();
   }
 
   @Test
